@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The data's path reads top to bottom in Sources/:
+// broker (CRabbitMQ, AMQP) → intake (Intake) → machine (GridwatchDomain, GridConfig) → daemon (gridwatch).
+let package = Package(
+    name: "gridwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gridwatch", targets: ["gridwatch"]),
+        .library(name: "AMQP", targets: ["AMQP"]),
+        .library(name: "GridwatchDomain", targets: ["GridwatchDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // The system library librabbitmq (rabbitmq-c); never public API.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        // The only code that calls amqp_*: connections, topology, consume, confirmed publish.
+        .target(
+            name: "AMQP",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The pure domain: hierarchy, categories, policies, the escalation machine. No I/O, no clock.
+        .target(name: "GridwatchDomain"),
+        // The configuration users edit (YAML): hierarchy, departments, devices, policies; validation.
+        .target(
+            name: "GridConfig",
+            dependencies: [
+                "GridwatchDomain",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Decoding and validating the messages that arrive on the intake exchange.
+        .target(name: "Intake", dependencies: ["GridwatchDomain"]),
+        // The thin executable: CLI and daemon wiring.
+        .executableTarget(
+            name: "gridwatch",
+            dependencies: [
+                "AMQP",
+                "GridwatchDomain",
+                "GridConfig",
+                "Intake",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
+        // Needs a running broker: scripts/broker start (scripts/test does it for you).
+        .testTarget(
+            name: "AMQPIntegrationTests",
+            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "GridwatchDomainTests",
+            dependencies: [
+                "GridwatchDomain",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "GridConfigTests", dependencies: ["GridConfig"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake"]),
+    ]
+)

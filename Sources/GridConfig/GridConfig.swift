@@ -1,0 +1,1 @@
+/// Placeholder until the GridConfig target lands.
