@@ -1,0 +1,89 @@
+import AMQP
+import Foundation
+import Logging
+
+/// The brokers the integration tests use, started by `scripts/test` (or `scripts/broker start`).
+///
+/// `main` is shared by tests that leave it running; `fault` is a second node that tests may stop,
+/// restart and pause, so a fault test never disturbs the others running beside it.
+enum Broker {
+    static let mainURL = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_AMQP_URL"]
+        ?? "amqp://guest:guest@127.0.0.1:5682/"
+    static let faultPort = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_FAULT_PORT"].flatMap(Int.init) ?? 5692
+    static let faultURL = "amqp://guest:guest@127.0.0.1:\(faultPort)/"
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func configuration(_ url: String = mainURL, name: String = "gridwatch-test") throws -> AMQPConfiguration {
+        var configuration = AMQPConfiguration(url: try AMQPURL(url))
+        configuration.connectionName = name
+        configuration.reconnect = Backoff(initial: .milliseconds(100), maximum: .seconds(2))
+        configuration.heartbeatSeconds = 5
+        return configuration
+    }
+
+    static func client(
+        _ url: String = mainURL, topology: Topology = Topology(), name: String = "gridwatch-test",
+        onEvent: @escaping @Sendable (AMQPEvent) -> Void = { _ in }
+    ) async throws -> AMQPClient {
+        let client = try AMQPClient(
+            configuration: configuration(url, name: name), topology: topology,
+            logger: Logger(label: "test.\(name)"), onEvent: onEvent)
+        client.start()
+        guard await client.waitUntilConnected(timeout: .seconds(30)) else {
+            throw TestFailure("cannot connect to \(url): is the test broker running? (scripts/broker start)")
+        }
+        return client
+    }
+
+    /// A queue name no other test uses.
+    static func uniqueName(_ prefix: String) -> String {
+        "test.\(prefix).\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Runs `scripts/broker ARGS` against the fault node.
+    static func fault(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = repositoryRoot.appendingPathComponent("scripts/broker")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRIDWATCH_BROKER_PORT"] = String(faultPort)
+        environment["GRIDWATCH_BROKER_NAME"] = "gridwatch-fault@localhost"
+        environment["GRIDWATCH_BROKER_DIR"] = repositoryRoot.appendingPathComponent(".run/broker-fault").path
+        process.environment = environment
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("scripts/broker \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))")
+        }
+    }
+
+    /// Reads everything a consumer gets until `count` messages or `timeout` of silence.
+    static func collect(_ consumer: Consumer, count: Int, client: AMQPClient, ack: Bool = true,
+                        timeout: Duration = .seconds(10)) async -> [Delivery] {
+        var received: [Delivery] = []
+        while received.count < count {
+            let wanted = count - received.count
+            let batch = await withTaskGroup(of: [Delivery]?.self) { group in
+                group.addTask { await consumer.nextBatch(max: wanted) }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                let first = await group.next()!
+                group.cancelAll()
+                return first
+            }
+            guard let batch, !batch.isEmpty else { break }
+            if ack { for delivery in batch { client.ack(delivery) } }
+            received.append(contentsOf: batch)
+        }
+        return received
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
