@@ -1,0 +1,167 @@
+import Foundation
+
+/// Reads one JSON object strictly: every field has one type, unknown fields are refused, and
+/// every refusal names its field by JSON path.
+///
+/// Checks run in a fixed order (unknown fields first, then fields in the order the decoder asks
+/// for them), so the same bad message always yields the same error.
+struct ObjectReader {
+    let fields: [String: JSONValue]
+    let keys: [String]
+    let path: String
+    let limits: IntakeLimits
+    let now: Date
+
+    init(_ value: JSONValue, path: String, limits: IntakeLimits, now: Date) throws(IntakeError) {
+        guard case .object(let fields, let keys) = value else {
+            throw IntakeError(.wrongType, field: path, "expected an object, got \(value.typeName)")
+        }
+        self.fields = fields
+        self.keys = keys
+        self.path = path
+        self.limits = limits
+        self.now = now
+    }
+
+    func at(_ name: String) -> String { name.isEmpty ? path : path.isEmpty ? name : "\(path).\(name)" }
+
+    func rejectUnknown(allowed: Set<String>) throws(IntakeError) {
+        if let unknown = keys.first(where: { !allowed.contains($0) }) {
+            throw IntakeError(.unknownField, field: at(unknown), "not a field of this message")
+        }
+    }
+
+    private func value(_ name: String, required: Bool) throws(IntakeError) -> JSONValue? {
+        guard let v = fields[name] else {
+            if required { throw IntakeError(.missingField, field: at(name), "required") }
+            return nil
+        }
+        return v
+    }
+
+    /// A string of at most `max` characters; `multiline` allows line breaks and tabs (free
+    /// text), otherwise any control character is refused.
+    func string(_ name: String, max: Int, required: Bool, multiline: Bool = false) throws(IntakeError) -> String? {
+        guard let v = try value(name, required: required) else { return nil }
+        guard case .string(let s) = v else { throw IntakeError(.wrongType, field: at(name), "expected a string, got \(v.typeName)") }
+        guard !s.isEmpty else { throw IntakeError(.empty, field: at(name), "must not be empty") }
+        guard s.unicodeScalars.count <= max else { throw IntakeError(.tooLong, field: at(name), "longer than \(max) characters") }
+        let forbidden = s.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .control && !(multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t"))
+        }
+        if forbidden { throw IntakeError(.invalidFormat, field: at(name), "contains control characters") }
+        return s
+    }
+
+    /// An identifier: printable, no whitespace.
+    func identifier(_ name: String, required: Bool) throws(IntakeError) -> String? {
+        guard let s = try string(name, max: limits.maxIdentifierLength, required: required) else { return nil }
+        if s.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            throw IntakeError(.invalidFormat, field: at(name), "an identifier contains no whitespace")
+        }
+        return s
+    }
+
+    func number(_ name: String, in range: ClosedRange<Double>, required: Bool) throws(IntakeError) -> Double? {
+        guard let v = try value(name, required: required) else { return nil }
+        guard case .number(let d) = v else { throw IntakeError(.wrongType, field: at(name), "expected a number, got \(v.typeName)") }
+        guard range.contains(d) else {
+            throw IntakeError(.outOfRange, field: at(name), "must be within \(range.lowerBound)...\(range.upperBound)")
+        }
+        return d
+    }
+
+    func bool(_ name: String, required: Bool) throws(IntakeError) -> Bool? {
+        guard let v = try value(name, required: required) else { return nil }
+        guard case .bool(let b) = v else { throw IntakeError(.wrongType, field: at(name), "expected true or false, got \(v.typeName)") }
+        return b
+    }
+
+    /// One of a fixed set of spellings; an unknown value is refused, never mapped to a default.
+    func choice<T>(_ name: String, _ options: [String: T], required: Bool) throws(IntakeError) -> T? {
+        guard let s = try string(name, max: 64, required: required) else { return nil }
+        guard let value = options[s] else {
+            throw IntakeError(.unknownValue, field: at(name), "expected one of: \(options.keys.sorted().joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// An RFC 3339 timestamp with an explicit offset. `window` checks it against `now`: no
+    /// further ahead than the clock skew, no older than the maximum age.
+    func timestamp(_ name: String, required: Bool, window: Bool = true) throws(IntakeError) -> Date? {
+        guard let s = try string(name, max: 40, required: required) else { return nil }
+        guard let date = Self.parseTimestamp(s) else {
+            throw IntakeError(.invalidFormat, field: at(name), "expected an RFC 3339 timestamp with offset, e.g. 2026-11-22T09:30:00+08:00")
+        }
+        if window {
+            if date.timeIntervalSince(now) > limits.maxClockSkew {
+                throw IntakeError(.inFuture, field: at(name), "later than now by more than the allowed clock skew")
+            }
+            if now.timeIntervalSince(date) > limits.maxAge { throw IntakeError(.tooOld, field: at(name), "older than the maximum age") }
+        }
+        return date
+    }
+
+    static func parseTimestamp(_ s: String) -> Date? {
+        // RFC 3339 requires the 'T', seconds and an offset; ISO8601DateFormatter alone would also take other ISO forms.
+        let bytes = Array(s.utf8)
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        // ISO8601DateFormatter rolls 30 February over into March; a sender who wrote it is wrong.
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (0...23).contains(hour),
+            (0...59).contains(minute), (0...59).contains(second)
+        else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let d = plain.date(from: s) { return d }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: s)
+    }
+
+    func object(_ name: String, required: Bool) throws(IntakeError) -> ObjectReader? {
+        guard let v = try value(name, required: required) else { return nil }
+        return try ObjectReader(v, path: at(name), limits: limits, now: now)
+    }
+
+    func identifiers(_ name: String, required: Bool) throws(IntakeError) -> [String]? {
+        guard let v = try value(name, required: required) else { return nil }
+        guard case .array(let items) = v else { throw IntakeError(.wrongType, field: at(name), "expected an array, got \(v.typeName)") }
+        guard items.count <= limits.maxListLength else { throw IntakeError(.tooLong, field: at(name), "more than \(limits.maxListLength) items") }
+        var out: [String] = []
+        for (i, item) in items.enumerated() {
+            let element = ObjectReader.single(item, path: "\(at(name))[\(i)]", limits: limits, now: now)
+            guard let s = try element.identifier("", required: true) else { continue }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// An http(s) URL.
+    func url(_ name: String, required: Bool) throws(IntakeError) -> String? {
+        guard let s = try string(name, max: limits.maxURLLength, required: required) else { return nil }
+        guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
+            throw IntakeError(.invalidFormat, field: at(name), "expected an http or https URL")
+        }
+        return s
+    }
+
+    /// Wraps a bare value so the field readers can check it; its path is `path` itself.
+    static func single(_ value: JSONValue, path: String, limits: IntakeLimits, now: Date) -> ObjectReader {
+        ObjectReader(fields: ["": value], keys: [""], path: path, limits: limits, now: now)
+    }
+
+    private init(fields: [String: JSONValue], keys: [String], path: String, limits: IntakeLimits, now: Date) {
+        self.fields = fields
+        self.keys = keys
+        self.path = path
+        self.limits = limits
+        self.now = now
+    }
+}
