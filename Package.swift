@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "GridConfigTests", dependencies: ["GridConfig"]),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake"]),
+        .testTarget(name: "GridConfigTests", dependencies: ["GridConfig", "GridwatchDomain"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),
     ]
 )
