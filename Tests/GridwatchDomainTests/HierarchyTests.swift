@@ -1,0 +1,115 @@
+import Foundation
+import GridwatchDomain
+import Testing
+
+@Suite("Hierarchy and placement")
+struct HierarchyTests {
+    @Test("grid codes: 15 and 14 digits, split into their parts", arguments: [
+        ("110101008005003", true), ("11010100800503", true), ("1101010080050031", false), ("11010100800500X", false), ("", false),
+    ])
+    func gridCodes(raw: String, valid: Bool) {
+        #expect((GridCode(raw) != nil) == valid)
+    }
+
+    @Test("a code's parts")
+    func parts() {
+        let code = GridCode("110101008005003")!
+        #expect(code.districtCode == "110101")
+        #expect(code.streetCode == "110101008")
+        #expect(code.communityCode == "110101008005")
+        #expect(code.gridSequence == "003")
+    }
+
+    @Test("the chain and the staff at each level")
+    func chain() {
+        let h = Fixture.hierarchy
+        let chain = h.chain(for: Fixture.gridCode)
+        #expect(chain?.code(at: .street) == "110101008")
+        #expect(h.staff(at: .community, for: Fixture.gridCode).map(\.person) == [Fixture.stationHead, Fixture.secretary])
+        #expect(h.staff(at: .district, for: Fixture.gridCode).map(\.person) == [Fixture.commandCentre])
+        #expect(h.chain(for: GridCode("999999999999999")!) == nil)
+    }
+
+    @Test("triage places reports by device, grid code, coordinates or address")
+    func triage() throws {
+        let categories = [
+            Category(id: Fixture.gasLeak, name: "燃气泄漏", kind: .hotline, sourceCode: "gas-leak", defaultSeverity: .critical, incident: "gas-leak"),
+            Category(id: Fixture.gasAlarm, name: "可燃气体", kind: .alarm, sourceCode: "combustible-gas", defaultSeverity: .high, incident: "gas-leak"),
+        ]
+        let devices = [Device(id: "gas-38-602", kind: .alarm, grid: Fixture.gridCode, building: Fixture.building)]
+        let triage = Triage(hierarchy: Fixture.hierarchy, devices: devices, categories: categories)
+        let alarm = try triage.triage(Fixture.alarm()).get()
+        #expect(alarm.location == Location(grid: Fixture.gridCode, building: Fixture.building))
+        #expect(alarm.severity == .high, "CAP Severe maps to high")
+        let byAddress = try triage.triage(Fixture.hotline()).get()
+        #expect(byAddress.location.building == Fixture.building)
+        let byPoint = HotlineRequest(serviceRequestID: "p", serviceCode: "gas-leak", requestedAt: Fixture.t0, coordinate: Coordinate(latitude: 39.935, longitude: 116.445))
+        #expect(try triage.triage(.hotline(byPoint)).get().location.grid == Fixture.gridCode)
+        let byCode = HotlineRequest(serviceRequestID: "c", serviceCode: "gas-leak", requestedAt: Fixture.t0, gridCode: Fixture.otherGridCode)
+        #expect(try triage.triage(.hotline(byCode)).get().location.grid == Fixture.otherGridCode)
+        let nowhere = HotlineRequest(serviceRequestID: "n", serviceCode: "gas-leak", requestedAt: Fixture.t0, addressString: "火星")
+        #expect(triage.triage(.hotline(nowhere)) == .failure(.unplaced))
+        let unknown = HotlineRequest(serviceRequestID: "u", serviceCode: "karaoke", requestedAt: Fixture.t0)
+        #expect(triage.triage(.hotline(unknown)) == .failure(.unknownCategory(kind: .hotline, code: "karaoke")))
+        #expect(triage.triage(Fixture.alarm(device: "ghost")) == .failure(.unknownDevice("ghost")))
+    }
+
+    @Test("duty rosters in Beijing time, including a night shift across midnight")
+    func rosters() {
+        // 2027-01-15 is a Friday. 01:00 UTC is 09:00 in Beijing.
+        let friday0900 = Date(timeIntervalSince1970: 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 86400) + 3600)
+        let weekdays = DutyRoster(windows: [.init(weekdays: [1, 2, 3, 4, 5], fromMinute: 8 * 60, toMinute: 18 * 60)])
+        let nights = DutyRoster(windows: [.init(weekdays: [5], fromMinute: 20 * 60, toMinute: 8 * 60)])
+        let weekday = isoWeekday(friday0900)
+        #expect(weekdays.isOnDuty(at: friday0900) == (1...5).contains(weekday))
+        #expect(!weekdays.isOnDuty(at: friday0900.plus(hours: 10)))
+        let nightStart = friday0900.plus(hours: 11)   // 20:00 the same day
+        #expect(nights.isOnDuty(at: nightStart) == (weekday == 5))
+        #expect(nights.isOnDuty(at: nightStart.plus(hours: 11)) == (weekday == 5), "07:00 the next morning belongs to the night that started the day before")
+        #expect(!nights.isOnDuty(at: nightStart.plus(hours: 12.5)))
+    }
+
+    /// ISO weekday in Beijing via Foundation's calendar, as an independent check of the roster's arithmetic.
+    func isoWeekday(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let sundayFirst = calendar.component(.weekday, from: date)
+        return sundayFirst == 1 ? 7 : sundayFirst - 1
+    }
+
+    @Test("notifications go to the staff on duty, or to everyone when nobody is")
+    func dutyFiltering() {
+        var context = Fixture.context()
+        let offDuty = DutyRoster(windows: [.init(weekdays: [], fromMinute: 0, toMinute: 1)])
+        context.staff[.grid] = context.staff[.grid]!.map { member in
+            var m = member
+            if m.person != Fixture.leader { m.roster = offDuty }
+            return m
+        }
+        var m = CaseMachine.open(id: "C-d", report: Fixture.hotline(), category: Fixture.gasLeak, severity: .normal, context: context, now: Fixture.t0).machine
+        #expect(m.dispatch(now: Fixture.t0).notifications.first?.recipients.map(\.person) == [Fixture.leader])
+        var all = context
+        all.staff[.grid] = all.staff[.grid]!.map { member in
+            var m = member
+            m.roster = offDuty
+            return m
+        }
+        var n = CaseMachine.open(id: "C-e", report: Fixture.hotline(), category: Fixture.gasLeak, severity: .normal, context: all, now: Fixture.t0).machine
+        #expect(n.dispatch(now: Fixture.t0).notifications.first?.recipients.count == 5)
+    }
+
+    @Test("policy inheritance: each layer overrides only what it sets")
+    func inheritance() {
+        let book = Fixture.policies
+        let general = book.policy(for: Fixture.noise, severity: .normal)
+        #expect(general == PolicyBook.generalDefault)
+        let gas = book.policy(for: Fixture.gasLeak, severity: .normal)
+        #expect(gas.resolve(at: .grid) == 24 * 3600)
+        #expect(gas.verifyWithin == PolicyBook.generalDefault.verifyWithin)
+        let critical = book.policy(for: Fixture.noise, severity: .critical)
+        #expect(critical.notifyAtOnce == [.community, .street])
+        #expect(critical.topLevel == .district)
+        #expect(PolicyOverride(startLevel: .district).applied(to: PolicyBook.generalDefault).problems.isEmpty)
+        #expect(!PolicyOverride(startLevel: .district, topLevel: .street).applied(to: PolicyBook.generalDefault).problems.isEmpty)
+    }
+}
