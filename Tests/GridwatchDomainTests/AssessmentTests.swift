@@ -60,6 +60,17 @@ struct AssessmentTests {
         #expect(Assessment.Scorecard().responseRate == nil)
     }
 
+    @Test("false alarms are counted at the grid and not as failed responses")
+    func falseAlarms() {
+        var m = Fixture.machine(report: Fixture.alarm(), category: Fixture.gasAlarm)
+        _ = m.alarmCancelled(now: t.plus(minutes: 1))
+        let grid = Assessment.compute([.init(chain: m.context.chain, history: m.history)], period: t..<t.plus(hours: 1))[
+            .init(level: .grid, code: Fixture.gridCode.rawValue)]
+        #expect(grid?.falseAlarms == 1)
+        #expect(grid?.dispatched == 0)
+        #expect(grid?.responseRate == nil)
+    }
+
     @Test("grade bands", arguments: [(0.95, "A"), (0.9, "A"), (0.8, "B"), (0.6, "C"), (0.45, "D"), (0.1, "E")])
     func grades(rate: Double, grade: String) {
         #expect(Assessment.grade(rate) == grade)

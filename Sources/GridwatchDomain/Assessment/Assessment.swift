@@ -34,6 +34,9 @@ public struct Assessment: Sendable {
         public var satisfied = 0
         /// Failed verifications and unsatisfied reopenings.
         public var reworked = 0
+        /// Alarms cancelled before sign-for, counted at the grid: kept so a device that cries
+        /// wolf shows up, but never counted against anyone's response.
+        public var falseAlarms = 0
 
         public init() {}
 
@@ -66,6 +69,8 @@ public struct Assessment: Sendable {
         var cards: [Unit: Scorecard] = [:]
         for record in cases {
             var handlingLevel: Level?
+            // A false alarm was nobody's to answer: its dispatches do not count against response.
+            let falseAlarm = record.history.contains { $0.kind == .closedAsFalseAlarm }
             for event in record.history {
                 let inPeriod = period.contains(event.at)
                 func bump(_ level: Level, _ change: (inout Scorecard) -> Void) {
@@ -74,7 +79,7 @@ public struct Assessment: Sendable {
                 }
                 switch event.kind {
                 case .dispatched(let level, _):
-                    bump(level) { $0.dispatched += 1 }
+                    if !falseAlarm { bump(level) { $0.dispatched += 1 } }
                 case .signedFor(let level, _, let inTime):
                     if inTime { bump(level) { $0.signedForInTime += 1 } }
                 case .handled(let level, _, let inTime):
@@ -97,8 +102,10 @@ public struct Assessment: Sendable {
                     }
                 case .reopened(let level):
                     bump(level) { $0.reworked += 1 }
+                case .closedAsFalseAlarm:
+                    bump(.grid) { $0.falseAlarms += 1 }
                 case .opened, .escalated, .reminded, .sentBack, .redispatched, .progress, .extensionRequested,
-                    .extensionGranted, .parked, .resumed, .verified, .closedAsFalseAlarm, .merged, .severityRaised,
+                    .extensionGranted, .parked, .resumed, .verified, .merged, .severityRaised,
                     .whistle, .summoned, .reportedIn, .summonOverdue, .alarmCancelled:
                     break
                 }
