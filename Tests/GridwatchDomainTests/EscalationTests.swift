@@ -132,6 +132,28 @@ struct EscalationTests {
         #expect(approved.events == [.extensionGranted(by: Fixture.stationHead, until: until)])
     }
 
+    @Test("resuming a parked case or failing verification never brings an extended deadline earlier")
+    func extendedDeadlineHolds() {
+        for rework in [false, true] {
+            var m = Fixture.machine()
+            _ = m.apply(.signFor, from: worker, now: Fixture.t0)
+            let until = Fixture.t0.plus(hours: 240)
+            _ = m.apply(.askExtension(until: until, reason: "parts"), from: worker, now: Fixture.t0)
+            _ = m.apply(.approveExtension, from: .person(Fixture.stationHead), now: Fixture.t0)
+            let later = Fixture.t0.plus(hours: 2)
+            let actions: [CaseAction]
+            if rework {
+                _ = m.apply(.handled(note: "done"), from: worker, now: Fixture.t0.plus(hours: 1))
+                actions = m.apply(.verify(passed: false, note: "still leaking"), from: .person(Fixture.supervisor), now: later)
+                #expect(m.reworkCount == 1)
+            } else {
+                _ = m.apply(.park(reason: "waiting"), from: worker, now: Fixture.t0.plus(hours: 1))
+                actions = m.apply(.resume, from: worker, now: later)
+            }
+            #expect(actions.scheduled.map(\.at) == [until])
+        }
+    }
+
     @Test("a sent-back case not re-dispatched in time is taken by the level above")
     func sentBackTimeout() {
         var m = Fixture.machine()

@@ -30,6 +30,8 @@ struct PropertyTests {
         var ids: Set<String> = []
         var emitted: [CaseEvent] = []
         var merged = 0
+        /// The last resolve deadline since the last dispatch: within one dispatch it only moves later.
+        var lastResolve: Date?
 
         init(severity: Severity, alarm: Bool) {
             let report = alarm ? Fixture.alarm() : Fixture.hotline()
@@ -54,12 +56,17 @@ struct PropertyTests {
                 case .scheduleDeadline(let d):
                     #expect(ids.insert(d.id.rawValue).inserted, "deadline id \(d.id) reused")
                     #expect(d.at >= now, "deadline \(d.kind) scheduled in the past")
+                    if case .resolve = d.kind {
+                        if let last = lastResolve { #expect(d.at >= last, "the resolve deadline moved earlier") }
+                        lastResolve = d.at
+                    }
                     scheduled[d.id] = d
                 case .cancelDeadline(let id):
                     #expect(scheduled.removeValue(forKey: id) != nil, "cancelled an unknown deadline")
                 case .emit(let e):
                     #expect(ids.insert(e.id).inserted, "event id \(e.id) reused")
                     #expect(e.at == now)
+                    if case .dispatched = e.kind { lastResolve = nil }
                     emitted.append(e)
                 case .reject:
                     Issue.record("a rejection mixed with other actions")

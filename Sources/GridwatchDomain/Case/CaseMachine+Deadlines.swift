@@ -27,12 +27,12 @@ extension CaseMachine {
             escalateOrRemind(from: level, cause: .resolveOverdue, reminder: .resolve(level), now: now, into: &actions)
         case .sentBack(let level, _):
             escalateOrRemind(from: level, cause: .redispatchOverdue, reminder: .redispatch(level), now: now, into: &actions)
-        case .parked(let level, _):
+        case .parked(let level, _, _):
             record(.reminded(level: level, because: .parked), now: now, into: &actions)
             notifyLevel(level, reason: .reminder, now: now, into: &actions)
             if let above = level.above { notifyLevel(above, reason: .informed, now: now, into: &actions) }
             setPhaseDeadline(.parkedReview(level), at: now.addingTimeInterval(policy.reminderInterval), into: &actions)
-        case .handled(let level, _):
+        case .handled(let level, _, _):
             record(.reminded(level: level, because: .verifyOverdue), now: now, into: &actions)
             notifyVerifiers(now: now, into: &actions)
             if let above = level.above { notifyLevel(above, reason: .informed, now: now, into: &actions) }

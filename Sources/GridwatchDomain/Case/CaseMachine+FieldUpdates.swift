@@ -94,7 +94,7 @@ extension CaseMachine {
 
     mutating func progress(_ sender: Sender, note: String, now: Date) -> [CaseAction] {
         switch state {
-        case .signedFor(let level, _, _), .parked(let level, _):
+        case .signedFor(let level, _, _), .parked(let level, _, _):
             switch responsible(sender, atOrAbove: level) {
             case .failure(let r): return [.reject(r)]
             case .success(let person):
@@ -156,7 +156,7 @@ extension CaseMachine {
     /// interval so a parked case is never forgotten.
     mutating func park(_ sender: Sender, reason: String, now: Date) -> [CaseAction] {
         switch state {
-        case .signedFor(let level, _, _):
+        case .signedFor(let level, _, let resolveBy):
             let person: PersonID
             switch responsible(sender, atOrAbove: level) {
             case .failure(let r): return [.reject(r)]
@@ -164,7 +164,7 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             pendingExtension = nil
-            state = .parked(level: level, by: person)
+            state = .parked(level: level, by: person, resolveBy: resolveBy)
             setPhaseDeadline(.parkedReview(level), at: now.addingTimeInterval(policy.reminderInterval), into: &actions)
             record(.parked(level: level, by: person, reason: reason), now: now, into: &actions)
             notifyLevel(level.above ?? level, reason: .informed, now: now, into: &actions)
@@ -174,17 +174,18 @@ extension CaseMachine {
         }
     }
 
-    /// Resuming restarts the level's resolve clock from now.
+    /// Resuming restarts the level's resolve clock from now, but never earlier than the
+    /// deadline the case had when it was parked.
     mutating func resume(_ sender: Sender, now: Date) -> [CaseAction] {
         switch state {
-        case .parked(let level, _):
+        case .parked(let level, _, let previous):
             let person: PersonID
             switch responsible(sender, atOrAbove: level) {
             case .failure(let r): return [.reject(r)]
             case .success(let p): person = p
             }
             var actions: [CaseAction] = []
-            let resolveBy = now.addingTimeInterval(policy.resolve(at: level))
+            let resolveBy = max(now.addingTimeInterval(policy.resolve(at: level)), previous)
             state = .signedFor(level: level, by: person, resolveBy: resolveBy)
             setPhaseDeadline(.resolve(level), at: resolveBy, into: &actions)
             record(.resumed(by: person), now: now, into: &actions)
@@ -205,7 +206,7 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             pendingExtension = nil
-            state = .handled(level: level, by: person)
+            state = .handled(level: level, by: person, resolveBy: resolveBy)
             setPhaseDeadline(.verify(level), at: now.addingTimeInterval(policy.verifyWithin), into: &actions)
             record(.handled(level: level, by: person, inTime: now <= resolveBy), now: now, into: &actions)
             notifyVerifiers(now: now, into: &actions)
@@ -227,7 +228,7 @@ extension CaseMachine {
     /// 核查: passing closes the case; failing sends it back to the handling level as rework.
     mutating func verify(_ sender: Sender, passed: Bool, note: String, now: Date) -> [CaseAction] {
         switch state {
-        case .handled(let level, let handler):
+        case .handled(let level, let handler, let previous):
             let person: PersonID
             switch verifier(sender, handler: handler) {
             case .failure(let r): return [.reject(r)]
@@ -242,7 +243,7 @@ extension CaseMachine {
             } else {
                 reworkCount += 1
                 record(.verificationFailed(by: person, note: note), now: now, into: &actions)
-                let resolveBy = now.addingTimeInterval(policy.resolve(at: level))
+                let resolveBy = max(now.addingTimeInterval(policy.resolve(at: level)), previous)
                 state = .signedFor(level: level, by: handler, resolveBy: resolveBy)
                 setPhaseDeadline(.resolve(level), at: resolveBy, into: &actions)
                 notifyLevel(level, reason: .reopened, now: now, into: &actions)

@@ -57,7 +57,7 @@ extension CaseMachine {
                 notifyLevel(level, reason: .alarmCancelled, now: now, into: &actions)
             }
             return actions
-        case .signedFor(let level, _, _), .parked(let level, _), .handled(let level, _):
+        case .signedFor(let level, _, _), .parked(let level, _, _), .handled(let level, _, _):
             record(.alarmCancelled(afterSignFor: true), now: now, into: &actions)
             notifyLevel(level, reason: .alarmCancelled, now: now, into: &actions)
             return actions

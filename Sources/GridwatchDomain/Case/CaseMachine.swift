@@ -17,8 +17,10 @@ public struct CaseMachine: Hashable, Sendable, Codable {
         case dispatched(level: Level, since: Date, signForBy: Date)
         case signedFor(level: Level, by: PersonID, resolveBy: Date)
         case sentBack(level: Level, by: PersonID)
-        case parked(level: Level, by: PersonID)
-        case handled(level: Level, by: PersonID)
+        /// `resolveBy` is kept so resuming never brings the deadline earlier than it was.
+        case parked(level: Level, by: PersonID, resolveBy: Date)
+        /// `resolveBy` is kept so a failed verification never brings the deadline earlier.
+        case handled(level: Level, by: PersonID, resolveBy: Date)
         case closed(level: Level, handler: PersonID)
         case falseAlarm
         case rated(level: Level, satisfied: Bool)
@@ -103,7 +105,7 @@ public struct CaseMachine: Hashable, Sendable, Codable {
     public var level: Level? {
         switch state {
         case .received, .falseAlarm: nil
-        case .dispatched(let l, _, _), .signedFor(let l, _, _), .sentBack(let l, _), .parked(let l, _), .handled(let l, _),
+        case .dispatched(let l, _, _), .signedFor(let l, _, _), .sentBack(let l, _), .parked(let l, _, _), .handled(let l, _, _),
             .closed(let l, _), .rated(let l, _):
             l
         }
