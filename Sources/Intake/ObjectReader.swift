@@ -27,7 +27,9 @@ struct ObjectReader {
 
     func rejectUnknown(allowed: Set<String>) throws(IntakeError) {
         if let unknown = keys.first(where: { !allowed.contains($0) }) {
-            throw IntakeError(.unknownField, field: at(unknown), "not a field of this message")
+            // An empty key would vanish from the path; write it as JSON Pointer-like `[""]`.
+            let field = unknown.isEmpty ? "\(path)[\"\"]" : at(unknown)
+            throw IntakeError(.unknownField, field: field, "not a field of this message")
         }
     }
 

@@ -128,6 +128,47 @@ struct ValidationTests {
         #expect(DurationText.parse(text) == nil)
     }
 
+    @Test("random edits of the sample's files never crash the loader, and every problem is located", arguments: [
+        "policies.yaml", "categories.yaml", "departments.yaml",
+    ])
+    func mutations(_ name: String) throws {
+        let directory = SampleConfigurationTests.sampleURL.deletingLastPathComponent()
+        var files: [String: String] = [:]
+        for file in ["hierarchy.yaml", "departments.yaml", "categories.yaml", "devices.yaml", "policies.yaml"] {
+            files[file] = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+        }
+        let main = try String(contentsOf: SampleConfigurationTests.sampleURL, encoding: .utf8)
+        let original = Array(files[name]!)
+        let pieces = [":", "-", " ", "\n", "[", "]", "{", "}", "&a", "*a", "'", "\"", "0", "-1", "0s", "null", "~", "\t", "?"]
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(n, 1)))
+        }
+        var rejected = 0
+        for _ in 0..<50 {
+            var text = original
+            for _ in 0...next(3) {
+                let i = next(text.count)
+                if next(2) == 0 {
+                    text.removeSubrange(i..<min(text.count, i + 1 + next(6)))
+                } else {
+                    text.insert(contentsOf: pieces[next(pieces.count)], at: i)
+                }
+            }
+            var edited = files
+            edited[name] = String(text)
+            do {
+                _ = try GridwatchConfiguration.parse(mainFile: "gridwatch.yaml", text: main) { edited[$0] }
+            } catch {
+                rejected += 1
+                #expect(!error.problems.isEmpty)
+                #expect(error.problems.allSatisfy { !$0.file.isEmpty })
+            }
+        }
+        #expect(rejected > 0, "edits must be able to break the configuration")
+    }
+
     @Test("truncating the sample anywhere never crashes the loader")
     func truncations() throws {
         let text = try String(contentsOf: SampleConfigurationTests.sampleURL.deletingLastPathComponent().appendingPathComponent("policies.yaml"), encoding: .utf8)

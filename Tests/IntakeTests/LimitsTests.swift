@@ -80,6 +80,13 @@ struct LimitsTests {
         #expect(!(e?.description.contains(secret) ?? true))
     }
 
+    @Test("an empty key is named, not lost")
+    func emptyKey() {
+        let e = error(decode(.fieldUpdate, #"{"caseId":"C-1","type":"signFor","sentAt":"2026-11-22T01:00:00Z","":1}"#))
+        #expect(e?.code == .unknownField)
+        #expect(e?.field == #"[""]"#)
+    }
+
     @Test("lists are bounded")
     func lists() {
         let many = (0..<40).map { "\"d\($0)\"" }.joined(separator: ",")
