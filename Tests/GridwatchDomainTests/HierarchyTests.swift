@@ -47,6 +47,9 @@ struct HierarchyTests {
         #expect(try triage.triage(.hotline(byPoint)).get().location.grid == Fixture.gridCode)
         let byCode = HotlineRequest(serviceRequestID: "c", serviceCode: "gas-leak", requestedAt: Fixture.t0, gridCode: Fixture.otherGridCode)
         #expect(try triage.triage(.hotline(byCode)).get().location.grid == Fixture.otherGridCode)
+        var both = byPoint
+        both.gridCode = Fixture.otherGridCode
+        #expect(try triage.triage(.hotline(both)).get().location.grid == Fixture.gridCode, "coordinates win over a typed code")
         let nowhere = HotlineRequest(serviceRequestID: "n", serviceCode: "gas-leak", requestedAt: Fixture.t0, addressString: "火星")
         #expect(triage.triage(.hotline(nowhere)) == .failure(.unplaced))
         let unknown = HotlineRequest(serviceRequestID: "u", serviceCode: "karaoke", requestedAt: Fixture.t0)

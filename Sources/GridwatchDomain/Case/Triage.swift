@@ -2,9 +2,9 @@ import Foundation
 
 /// Turns a validated report into what a case needs: category, severity and location.
 ///
-/// Placement order: a device's registered place; else the grid code the operator gave; else the
-/// grid whose boundary contains the coordinates; else a building whose address occurs in the
-/// address text. A report that cannot be placed is not guessed at: it goes to the district's
+/// Placement order: a device's registered place; for a hotline request, the grid whose boundary
+/// contains its coordinates (a measured point beats a typed code); else the grid code the
+/// operator gave; else a building whose address occurs in the address text. A report that cannot be placed is not guessed at: it goes to the district's
 /// unassigned queue (兜底), which is the daemon's to handle.
 public struct Triage: Sendable {
     public struct Outcome: Hashable, Sendable {
@@ -66,11 +66,11 @@ public struct Triage: Sendable {
 
     private func place(_ r: HotlineRequest) -> Location? {
         let byAddress = r.addressString.flatMap { hierarchy.building(matching: $0) }
-        if let grid = r.gridCode, hierarchy.grid(grid) != nil {
+        if let point = r.coordinate, let grid = hierarchy.grid(containing: point) {
             let building = byAddress?.grid == grid ? byAddress?.building : nil
             return Location(grid: grid, building: building, detail: r.addressString)
         }
-        if let point = r.coordinate, let grid = hierarchy.grid(containing: point) {
+        if let grid = r.gridCode, hierarchy.grid(grid) != nil {
             let building = byAddress?.grid == grid ? byAddress?.building : nil
             return Location(grid: grid, building: building, detail: r.addressString)
         }
