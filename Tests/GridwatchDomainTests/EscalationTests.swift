@@ -51,7 +51,7 @@ struct EscalationTests {
         let actions = m.apply(.signFor, from: worker, now: Fixture.t0.plus(minutes: 5))
         #expect(actions.cancelled == [signForDeadline.id])
         #expect(actions.scheduled.map(\.kind) == [.resolve(.grid)])
-        #expect(actions.scheduled[0].at == Fixture.t0.plus(hours: 24))
+        #expect(actions.scheduled[0].at == Fixture.t0.plus(hours: 12))
         #expect(actions.events == [.signedFor(level: .grid, by: Fixture.worker, inTime: true)])
         #expect(m.deadlinePassed(signForDeadline.id, now: Fixture.t0.plus(hours: 2)) == [])
     }

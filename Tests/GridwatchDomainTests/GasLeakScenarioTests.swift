@@ -56,7 +56,7 @@ struct GasLeakScenarioTests {
         // Station head 赵慧兰 takes it; the grid leader reports residents evacuated.
         let signed = m.apply(.signFor, from: .person(Fixture.stationHead), now: Self.t.plus(minutes: 3))
         #expect(signed.events == [.signedFor(level: .grid, by: Fixture.stationHead, inTime: true)])
-        #expect(signed.scheduled.map(\.at) == [Self.t.plus(hours: 2)])
+        #expect(signed.scheduled.map(\.at) == [Self.t.plus(hours: 1)])
         #expect(m.apply(.progress(note: "已到场，疏散居民"), from: .person(Fixture.leader), now: Self.t.plus(minutes: 8)).events.count == 1)
 
         // Property management and the gas company report in within 30 minutes.

@@ -55,6 +55,8 @@ struct HierarchyTests {
         let unknown = HotlineRequest(serviceRequestID: "u", serviceCode: "karaoke", requestedAt: Fixture.t0)
         #expect(triage.triage(.hotline(unknown)) == .failure(.unknownCategory(kind: .hotline, code: "karaoke")))
         #expect(triage.triage(Fixture.alarm(device: "ghost")) == .failure(.unknownDevice("ghost")))
+        let drill = Report.alarm(Alarm(identifier: "X", sender: "gw", sent: Fixture.t0, status: .exercise, event: "combustible-gas", deviceID: "gas-38-602"))
+        #expect(triage.triage(drill) == .failure(.notActual))
     }
 
     @Test("duty rosters in Beijing time, including a night shift across midnight")
@@ -107,7 +109,12 @@ struct HierarchyTests {
         let general = book.policy(for: Fixture.noise, severity: .normal)
         #expect(general == PolicyBook.generalDefault)
         let gas = book.policy(for: Fixture.gasLeak, severity: .normal)
-        #expect(gas.resolve(at: .grid) == 24 * 3600)
+        #expect(gas.resolve(at: .grid) == 12 * 3600)
+        func total(_ p: EscalationPolicy) -> TimeInterval { Level.allCases.map { p.resolve(at: $0) }.reduce(0, +) }
+        #expect(total(PolicyBook.generalDefault) == 7 * 86400)
+        #expect(total(PolicyBook.emergencyOverride.applied(to: PolicyBook.generalDefault)) == 2 * 3600)
+        #expect(total(PolicyBook.utilityOverride.applied(to: PolicyBook.generalDefault)) == 24 * 3600)
+        #expect(total(PolicyBook.complexOverride.applied(to: PolicyBook.generalDefault)) == 15 * 86400)
         #expect(gas.verifyWithin == PolicyBook.generalDefault.verifyWithin)
         let critical = book.policy(for: Fixture.noise, severity: .critical)
         #expect(critical.notifyAtOnce == [.community, .street])

@@ -18,6 +18,8 @@ public struct Triage: Sendable {
         case unknownDevice(DeviceID)
         case deviceKindMismatch(DeviceID)
         case unplaced
+        /// A CAP exercise, test, system or draft message: acknowledged, never a case.
+        case notActual
     }
 
     public var hierarchy: Hierarchy
@@ -43,6 +45,7 @@ public struct Triage: Sendable {
             guard let location = place(r) else { return .failure(.unplaced) }
             return .success(Outcome(category: category, severity: category.defaultSeverity, location: location))
         case .alarm(let a):
+            guard a.status == .actual else { return .failure(.notActual) }
             return fromDevice(a.deviceID, kind: .alarm, categoryKind: .alarm, code: a.event, severity: a.severity.severity)
         case .camera(let c):
             return fromDevice(c.cameraID, kind: .camera, categoryKind: .camera, code: c.detection.rawValue, severity: nil)

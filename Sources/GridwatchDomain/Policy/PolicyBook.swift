@@ -44,8 +44,8 @@ public struct PolicyBook: Hashable, Sendable, Codable {
     static let hour: TimeInterval = 3600
     static let day: TimeInterval = 86400
 
-    /// The deadlines of Beijing's 12345 service standard: seven days in general, escalating
-    /// grid → community → street → district with a reminder every four hours at the top.
+    /// The deadlines of Beijing's 12345 service standard: seven days in general (3 + 2 + 1 + 1
+    /// days from grid to district), with a reminder every four hours at the top.
     public static let generalDefault = EscalationPolicy(
         startLevel: .grid,
         notifyAtOnce: [],
@@ -61,12 +61,13 @@ public struct PolicyBook: Hashable, Sendable, Codable {
         raiseSeverityAfter: 5
     )
 
-    /// Emergency or risk to life or property: answered within two hours, grid, community and
-    /// street notified at once, the owning department summoned with 30 minutes to report in.
+    /// Emergency or risk to life or property: answered within two hours in all (1 h + 30 + 15 +
+    /// 15 min), grid, community and street notified at once, the owning department summoned
+    /// with 30 minutes to report in.
     public static let emergencyOverride = PolicyOverride(
         notifyAtOnce: [.community, .street],
         signForWithin: [.grid: 10 * minute, .community: 10 * minute, .street: 10 * minute, .district: 10 * minute],
-        resolveWithin: [.grid: 2 * hour, .community: 1 * hour, .street: 1 * hour, .district: 1 * hour],
+        resolveWithin: [.grid: 1 * hour, .community: 30 * minute, .street: 15 * minute, .district: 15 * minute],
         reminderInterval: 15 * minute,
         summonOwners: true,
         reportInWithin: 30 * minute,
@@ -75,14 +76,14 @@ public struct PolicyBook: Hashable, Sendable, Codable {
         raiseSeverityAfter: 3
     )
 
-    /// Water, power, gas and heating: 24 hours.
+    /// Water, power, gas and heating: 24 hours in all (12 + 6 + 3 + 3 h).
     public static let utilityOverride = PolicyOverride(
         signForWithin: [.grid: 1 * hour, .community: 1 * hour, .street: 1 * hour, .district: 1 * hour],
-        resolveWithin: [.grid: 24 * hour, .community: 12 * hour, .street: 12 * hour, .district: 12 * hour],
+        resolveWithin: [.grid: 12 * hour, .community: 6 * hour, .street: 3 * hour, .district: 3 * hour],
         reminderInterval: 2 * hour
     )
 
-    /// Complex matters: 15 days.
+    /// Complex matters: 15 days in all (7 + 4 + 2 + 2 days).
     public static let complexOverride = PolicyOverride(
         resolveWithin: [.grid: 7 * day, .community: 4 * day, .street: 2 * day, .district: 2 * day],
         reminderInterval: 1 * day
