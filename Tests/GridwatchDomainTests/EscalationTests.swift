@@ -107,6 +107,19 @@ struct EscalationTests {
         #expect(m.summonedDepartments == [Fixture.property: true])
     }
 
+    @Test("a department summoned again after a late report-in is judged afresh")
+    func summonedAgain() {
+        var m = Fixture.machine()
+        let whistle = FieldUpdate.whistle(kind: .routine, departments: [Fixture.property])
+        let contact = Sender.department(Fixture.property, contact: Fixture.propertyContact)
+        let first = m.apply(whistle, from: .person(Fixture.dutyOfficer), now: Fixture.t0).scheduled[0]
+        _ = m.deadlinePassed(first.id, now: first.at)
+        #expect(m.apply(.reportIn, from: contact, now: first.at.plus(minutes: 5)).events == [.reportedIn(Fixture.property, inTime: false)])
+        let t = first.at.plus(hours: 1)
+        _ = m.apply(whistle, from: .person(Fixture.dutyOfficer), now: t)
+        #expect(m.apply(.reportIn, from: contact, now: t.plus(minutes: 10)).events == [.reportedIn(Fixture.property, inTime: true)])
+    }
+
     @Test("a timely report-in cancels the deadline and counts as in time")
     func timelyReportIn() {
         var m = Fixture.machine(severity: .critical)

@@ -51,7 +51,7 @@ extension CaseMachine {
         notifyLevel(.district, reason: .summonOverdue, now: now, into: &actions)
         notify(context.departments[department]?.contacts ?? [], reason: .summoned, level: nil, department: department, into: &actions)
         let deadline = Deadline(id: DeadlineID(nextID("d")), kind: .reportIn(department), at: now.addingTimeInterval(policy.reminderInterval))
-        summons[department] = Summon(deadline: deadline, reportedIn: false)
+        summons[department] = Summon(deadline: deadline, reportedIn: false, overdue: true)
         actions.append(.scheduleDeadline(deadline))
         return actions
     }

@@ -307,10 +307,10 @@ extension CaseMachine {
             case .success(let d): department = d
             }
             var actions: [CaseAction] = []
-            let deadline = summons[department]?.deadline
-            if let deadline { actions.append(.cancelDeadline(deadline.id)) }
-            let inTime = deadline.map { now <= $0.at && history.last(where: { $0.kind == .summonOverdue(department) }) == nil } ?? true
-            summons[department] = Summon(deadline: nil, reportedIn: true)
+            let summon = summons[department]
+            if let deadline = summon?.deadline { actions.append(.cancelDeadline(deadline.id)) }
+            let inTime = summon?.overdue == false && (summon?.deadline.map { now <= $0.at } ?? true)
+            summons[department] = Summon(deadline: nil, reportedIn: true, overdue: summon?.overdue ?? false)
             record(.reportedIn(department, inTime: inTime), now: now, into: &actions)
             return actions
         case .closed, .falseAlarm, .rated: return ended()

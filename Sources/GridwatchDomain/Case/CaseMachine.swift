@@ -30,6 +30,8 @@ public struct CaseMachine: Hashable, Sendable, Codable {
     struct Summon: Hashable, Sendable, Codable {
         var deadline: Deadline?
         var reportedIn: Bool
+        /// Whether this summons has missed its report-in deadline (and climbed to the district).
+        var overdue: Bool
     }
 
     /// A report folded into this case, kept with its source ("every merged report is kept").
@@ -240,7 +242,7 @@ public struct CaseMachine: Hashable, Sendable, Codable {
     mutating func summon(_ department: DepartmentID, now: Date, into actions: inout [CaseAction]) {
         if let existing = summons[department], !existing.reportedIn { return }
         let deadline = Deadline(id: DeadlineID(nextID("d")), kind: .reportIn(department), at: now.addingTimeInterval(policy.reportInWithin))
-        summons[department] = Summon(deadline: deadline, reportedIn: false)
+        summons[department] = Summon(deadline: deadline, reportedIn: false, overdue: false)
         record(.summoned(department), now: now, into: &actions)
         notify(context.departments[department]?.contacts ?? [], reason: .summoned, level: nil, department: department, into: &actions)
         actions.append(.scheduleDeadline(deadline))
