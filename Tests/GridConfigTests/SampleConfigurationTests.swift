@@ -74,6 +74,15 @@ struct SampleConfigurationTests {
         #expect(c.hierarchy.people[context.staff[.grid]![0].person]?.name == "毕琳")
     }
 
+    @Test("authenticated identities become senders only when the configuration knows them")
+    func senders() throws {
+        let c = try Self.load()
+        #expect(c.sender(person: "gw-0007") == .person("gw-0007"))
+        #expect(c.sender(person: "gas-0313", actingFor: "gas-company") == .department("gas-company", contact: "gas-0313"))
+        #expect(c.sender(person: "gw-0007", actingFor: "gas-company") == nil)
+        #expect(c.sender(person: "nobody") == nil)
+    }
+
     @Test("every device sits in a configured grid and every alarm device's building exists")
     func devices() throws {
         let c = try Self.load()
