@@ -68,10 +68,10 @@ struct GasLeakScenarioTests {
 
         // Handled by the grid leader, verified by the supervisor, and the caller is satisfied.
         #expect(m.apply(.handled(note: "险情排除，阀门已更换"), from: .person(Fixture.leader), now: Self.t.plus(minutes: 50)).events
-            == [.handled(level: .grid, by: Fixture.leader, inTime: true)])
+            == [.handled(level: .grid, by: Fixture.leader, inTime: true, note: "险情排除，阀门已更换")])
         #expect(m.apply(.verify(passed: true, note: "复测无泄漏"), from: .person(Fixture.leader), now: Self.t.plus(minutes: 60)).rejection == .handlerCannotVerify)
         #expect(m.apply(.verify(passed: true, note: "复测无泄漏"), from: .person(Fixture.supervisor), now: Self.t.plus(minutes: 70)).events
-            == [.verified(by: Fixture.supervisor), .closed(level: .grid)])
+            == [.verified(by: Fixture.supervisor, note: "复测无泄漏"), .closed(level: .grid)])
         #expect(m.activeDeadlines.isEmpty)
         _ = m.apply(.rate(satisfied: true), from: .hotlineCallback, now: Self.t.plus(hours: 3))
         #expect(m.phase == .rated)

@@ -82,7 +82,7 @@ public struct Assessment: Sendable {
                     if !falseAlarm { bump(level) { $0.dispatched += 1 } }
                 case .signedFor(let level, _, let inTime):
                     if inTime { bump(level) { $0.signedForInTime += 1 } }
-                case .handled(let level, _, let inTime):
+                case .handled(let level, _, let inTime, _):
                     handlingLevel = level
                     bump(level) {
                         $0.handled += 1

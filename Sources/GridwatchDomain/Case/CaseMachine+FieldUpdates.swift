@@ -10,11 +10,11 @@ extension CaseMachine {
         case .sendBack(let reason): sendBack(sender, reason: reason, now: now)
         case .redispatch(let level): redispatch(sender, to: level, now: now)
         case .progress(let note): progress(sender, note: note, now: now)
-        case .askExtension(let until, _): askExtension(sender, until: until, now: now)
+        case .askExtension(let until, let reason): askExtension(sender, until: until, reason: reason, now: now)
         case .approveExtension: approveExtension(sender, now: now)
         case .park(let reason): park(sender, reason: reason, now: now)
         case .resume: resume(sender, now: now)
-        case .handled: handled(sender, now: now)
+        case .handled(let note): handled(sender, note: note, now: now)
         case .verify(let passed, let note): verify(sender, passed: passed, note: note, now: now)
         case .rate(let satisfied): rate(sender, satisfied: satisfied, now: now)
         case .whistle(let kind, let departments): whistle(sender, kind: kind, departments: departments, now: now)
@@ -108,7 +108,7 @@ extension CaseMachine {
     }
 
     /// 延期申请: must ask for a later deadline than the current one; the level above is asked.
-    mutating func askExtension(_ sender: Sender, until: Date, now: Date) -> [CaseAction] {
+    mutating func askExtension(_ sender: Sender, until: Date, reason: String, now: Date) -> [CaseAction] {
         switch state {
         case .signedFor(let level, _, let resolveBy):
             let person: PersonID
@@ -121,7 +121,7 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             pendingExtension = until
-            record(.extensionRequested(by: person, until: until), now: now, into: &actions)
+            record(.extensionRequested(by: person, until: until, reason: reason), now: now, into: &actions)
             notifyLevel(level.above ?? level, reason: .extensionRequested, now: now, into: &actions)
             return actions
         case .received, .dispatched, .sentBack, .parked, .handled: return notInPhase("ask for an extension")
@@ -196,7 +196,7 @@ extension CaseMachine {
     }
 
     /// 处置完毕: the supervisors are asked to verify.
-    mutating func handled(_ sender: Sender, now: Date) -> [CaseAction] {
+    mutating func handled(_ sender: Sender, note: String, now: Date) -> [CaseAction] {
         switch state {
         case .signedFor(let level, _, let resolveBy):
             let person: PersonID
@@ -208,7 +208,7 @@ extension CaseMachine {
             pendingExtension = nil
             state = .handled(level: level, by: person, resolveBy: resolveBy)
             setPhaseDeadline(.verify(level), at: now.addingTimeInterval(policy.verifyWithin), into: &actions)
-            record(.handled(level: level, by: person, inTime: now <= resolveBy), now: now, into: &actions)
+            record(.handled(level: level, by: person, inTime: now <= resolveBy, note: note), now: now, into: &actions)
             notifyVerifiers(now: now, into: &actions)
             return actions
         case .received, .dispatched, .sentBack, .parked, .handled: return notInPhase("handle")
@@ -236,7 +236,7 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             if passed {
-                record(.verified(by: person), now: now, into: &actions)
+                record(.verified(by: person, note: note), now: now, into: &actions)
                 state = .closed(level: level, handler: handler)
                 cancelAllDeadlines(into: &actions)
                 record(.closed(level: level), now: now, into: &actions)
