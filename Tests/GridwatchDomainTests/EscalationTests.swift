@@ -120,6 +120,18 @@ struct EscalationTests {
         #expect(m.apply(.reportIn, from: contact, now: t.plus(minutes: 10)).events == [.reportedIn(Fixture.property, inTime: true)])
     }
 
+    @Test("an emergency whistle makes the case critical and alerts the emergency levels; a routine one does not")
+    func emergencyWhistle() {
+        var m = Fixture.machine()
+        let routine = m.apply(.whistle(kind: .routine, departments: [Fixture.property]), from: .person(Fixture.dutyOfficer), now: Fixture.t0)
+        #expect(!routine.events.contains { if case .severityRaised = $0 { true } else { false } })
+        let emergency = m.apply(.whistle(kind: .emergency, departments: [Fixture.property]), from: .person(Fixture.dutyOfficer), now: Fixture.t0)
+        #expect(emergency.events.contains(.severityRaised(from: .normal, to: .critical)))
+        #expect(emergency.events.contains(.summoned(Fixture.gas)), "the critical policy summons the owner")
+        #expect(Set(emergency.notifications.compactMap(\.level)) == [.grid, .community, .street])
+        #expect(m.severity == .critical)
+    }
+
     @Test("a timely report-in cancels the deadline and counts as in time")
     func timelyReportIn() {
         var m = Fixture.machine(severity: .critical)

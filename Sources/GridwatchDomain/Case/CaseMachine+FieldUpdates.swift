@@ -274,7 +274,8 @@ extension CaseMachine {
         }
     }
 
-    /// 吹哨: a street summons departments, each of which must report in in time.
+    /// 吹哨: a street summons departments, each of which must report in in time. An emergency
+    /// whistle (应急哨) also declares the case critical, so the emergency policy's levels hear of it.
     mutating func whistle(_ sender: Sender, kind: WhistleKind, departments: [DepartmentID], now: Date) -> [CaseAction] {
         switch state {
         case .received, .dispatched, .signedFor, .sentBack, .parked, .handled:
@@ -288,6 +289,10 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             record(.whistle(kind: kind, by: person, departments: departments), now: now, into: &actions)
+            switch kind {
+            case .emergency where severity < .critical: raiseSeverity(to: .critical, now: now, into: &actions)
+            case .emergency, .routine, .hardCase: break
+            }
             var seen: Set<DepartmentID> = []
             for department in departments where seen.insert(department).inserted {
                 summon(department, now: now, into: &actions)

@@ -25,7 +25,8 @@ extension CaseMachine {
         }
     }
 
-    private mutating func raiseSeverity(to target: Severity, now: Date, into actions: inout [CaseAction]) {
+    /// Raises the severity and alerts what the stricter policy names; deadlines already set stay.
+    mutating func raiseSeverity(to target: Severity, now: Date, into actions: inout [CaseAction]) {
         let old = severity
         severity = target
         repeatsSinceRaise = 0
