@@ -98,7 +98,11 @@ public struct AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = "\(operation): \(code)"
-        if let replyCode { text += " (\(replyCode)\(replyText.map { " " + $0 } ?? ""))" }
+        if let replyCode {
+            text += " (\(replyCode)\(replyText.map { " " + $0 } ?? ""))"
+        } else if let replyText {
+            text += " (\(replyText))"
+        }
         if let libraryText { text += " [\(libraryText)]" }
         return text
     }

@@ -133,7 +133,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 let wasConnected = connection?.isOpen != nil && generationConnected
                 tearDown(error)
                 if wasConnected {
-                    logger.warning("connection to the broker lost", metadata: ["amqp.error": "\(error)"])
+                    logger.warning("connection to the broker ended; reconnecting", metadata: ["amqp.error": "\(error)"])
                     onEvent(.disconnected(error))
                 } else {
                     logger.warning("cannot connect to the broker", metadata: [
@@ -206,7 +206,14 @@ final class ConnectionLoop: @unchecked Sendable {
                 defer { shared.commands.removeAll(keepingCapacity: true) }
                 return (shared.commands, shared.shuttingDown)
             }
-            for command in commands { try execute(command, connection) }
+            for (index, command) in commands.enumerated() {
+                do {
+                    try execute(command, connection)
+                } catch {
+                    settle(commands[(index + 1)...], error)
+                    throw error
+                }
+            }
             if shuttingDown {
                 try drainAndClose(connection)
                 return
@@ -415,17 +422,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 return shared.commands
             }
             guard let commands else { return }
-            let notConnected = AMQPError(.notConnected, operation: "broker \(configuration.url.redacted)")
-            for command in commands {
-                if case .addConsumer(let consumer) = command {
-                    consumers[ChannelNumber.firstConsumer + UInt16(consumers.count)] = consumer
-                } else if case .stopConsuming(let done) = command {
-                    consumersStopped = true
-                    done()
-                } else {
-                    Self.fail(command, notConnected)
-                }
-            }
+            settle(commands[...], AMQPError(.notConnected, operation: "broker \(configuration.url.redacted)"))
             let remaining = deadline - ContinuousClock.now
             let milliseconds = max(1, min(Int32(remaining / .milliseconds(1)), 1000))
             descriptor.revents = 0
@@ -438,6 +435,22 @@ final class ConnectionLoop: @unchecked Sendable {
     private func drainWakeups() {
         var bytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         while withUnsafeMutableBytes(of: &bytes, { read(wakeDescriptor, $0.baseAddress, $0.count) }) > 0 {}
+    }
+
+    /// Answers commands that cannot run on a connection: consumers are kept for the next one,
+    /// everything else fails with `error` (acks need no answer: the broker redelivers).
+    private func settle(_ commands: ArraySlice<Command>, _ error: AMQPError) {
+        for command in commands {
+            switch command {
+            case .addConsumer(let consumer):
+                consumers[ChannelNumber.firstConsumer + UInt16(consumers.count)] = consumer
+            case .stopConsuming(let done):
+                consumersStopped = true
+                done()
+            case .publish, .ack, .nack, .declare, .purge, .deleteQueue:
+                Self.fail(command, error)
+            }
+        }
     }
 
     private func finish() {

@@ -42,20 +42,16 @@ enum Broker {
         "test.\(prefix).\(UUID().uuidString.prefix(8))"
     }
 
-    /// Runs `scripts/broker ARGS` against the fault node.
+    /// Runs `scripts/broker ARGS` against the fault node. Blocks: call it through `runBlocking`.
     static func fault(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent("scripts/broker")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GRIDWATCH_BROKER_PORT"] = String(faultPort)
         environment["GRIDWATCH_BROKER_NAME"] = "gridwatch-fault@localhost"
         environment["GRIDWATCH_BROKER_DIR"] = repositoryRoot.appendingPathComponent(".run/broker-fault").path
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("scripts/broker \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))")
+        let script = repositoryRoot.appendingPathComponent("scripts/broker").path
+        let status = try spawnAndWait([script] + arguments, environment: environment)
+        guard status == 0 else {
+            throw TestFailure("scripts/broker \(arguments.joined(separator: " ")) failed (\(status))")
         }
     }
 
@@ -81,6 +77,25 @@ enum Broker {
         }
         return received
     }
+}
+
+/// posix_spawn and waitpid: Foundation's Process does not always notice a child's exit when the
+/// child leaves a daemon behind (the broker), and would hang the test.
+func spawnAndWait(_ argv: [String], environment: [String: String]) throws -> Int32 {
+    let cArguments = argv.map { strdup($0) } + [nil]
+    let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        for pointer in cArguments { free(pointer) }
+        for pointer in cEnvironment { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, argv[0], nil, nil, cArguments, cEnvironment)
+    guard spawned == 0 else { throw TestFailure("cannot start \(argv[0]): error \(spawned)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { throw TestFailure("waitpid failed: \(errno)") }
+    }
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
 struct TestFailure: Error, CustomStringConvertible {
