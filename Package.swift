@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gridwatch", targets: ["gridwatch"]),
+        .executable(name: "gridwatch-bench", targets: ["gridwatch-bench"]),
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "GridwatchDomain", targets: ["GridwatchDomain"]),
     ],
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The system library librabbitmq (rabbitmq-c); never public API.
@@ -44,6 +46,11 @@ let package = Package(
         ),
         // Decoding and validating the messages that arrive on the intake exchange.
         .target(name: "Intake", dependencies: ["GridwatchDomain"]),
+        // Cases, history, deadlines and the outbox: the CaseStore protocol and its SQLite store.
+        .target(
+            name: "CaseStore",
+            dependencies: ["GridwatchDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The thin executable: CLI and daemon wiring.
         .executableTarget(
             name: "gridwatch",
@@ -55,6 +62,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The AMQP layer against rabbitmq-c alone, on the same broker: scripts/bench-relay.
+        .executableTarget(
+            name: "gridwatch-bench",
+            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/GridwatchBench"
         ),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         // Needs a running broker: scripts/broker start (scripts/test does it for you).
@@ -70,6 +83,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GridConfigTests", dependencies: ["GridConfig", "GridwatchDomain"]),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),
     ]
 )
