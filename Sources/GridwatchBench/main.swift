@@ -1,0 +1,229 @@
+import AMQP
+import Foundation
+import Logging
+import Synchronization
+
+// gridwatch-bench: the AMQP layer measured against amqp-bench (rabbitmq-c with nothing in
+// between), on the same broker and in the same run. See docs/BENCHMARKS.md.
+//
+//   gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
+//       declares QUEUE, the direct EXCHANGE and SINK bound to it with RKEY (durable, classic).
+//   gridwatch-bench purge HOST PORT QUEUE…
+//       removes every ready message from each QUEUE.
+//   gridwatch-bench relay HOST PORT QUEUE EXCHANGE RKEY COUNT PREFETCH
+//       what `amqp-bench relay` does, through the public API of the AMQP module: consume COUNT
+//       messages, publish each body persistent and confirmed to EXCHANGE/RKEY, acknowledge each
+//       delivery only after its publish is confirmed; prints msgs/s.
+//
+// Credentials: guest/guest, vhost "/"; set AMQP_USER, AMQP_PASS, AMQP_VHOST like amqp-bench.
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+func environment(_ key: String, _ fallback: String) -> String {
+    guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { return fallback }
+    return value
+}
+
+func makeClient(host: String, port: String, name: String, topology: Topology = Topology(),
+                onEvent: @escaping @Sendable (AMQPEvent) -> Void = { _ in }) throws -> AMQPClient {
+    let user = environment("AMQP_USER", "guest")
+    let password = environment("AMQP_PASS", "guest")
+    let vhost = environment("AMQP_VHOST", "/")
+    let encodedVhost = vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? vhost
+    var configuration = AMQPConfiguration(url: try AMQPURL("amqp://\(user):\(password)@\(host):\(port)/\(encodedVhost)"))
+    configuration.connectionName = name
+    var logger = Logger(label: "gridwatch-bench")
+    logger.logLevel = .warning
+    let client = try AMQPClient(configuration: configuration, topology: topology, logger: logger, onEvent: onEvent)
+    client.start()
+    return client
+}
+
+func connected(_ client: AMQPClient, _ host: String, _ port: String) async throws {
+    guard await client.waitUntilConnected(timeout: .seconds(30)) else {
+        await client.shutdown()
+        throw BenchFailure("cannot connect to \(host):\(port)")
+    }
+}
+
+func setup(host: String, port: String, queue: String, exchange: String, routingKey: String, sink: String) async throws {
+    let client = try makeClient(host: host, port: port, name: "gridwatch-bench setup")
+    try await connected(client, host, port)
+    let result: Result<Void, AMQPError>
+    do {
+        try await client.declare(Topology(
+            exchanges: [.init(exchange, kind: .direct)],
+            queues: [.init(queue), .init(sink)],
+            bindings: [.init(queue: sink, exchange: exchange, routingKey: routingKey)]))
+        result = .success(())
+    } catch {
+        result = .failure(error)
+    }
+    await client.shutdown()
+    try result.get()
+}
+
+func purge(host: String, port: String, queues: [String]) async throws {
+    let client = try makeClient(host: host, port: port, name: "gridwatch-bench purge")
+    try await connected(client, host, port)
+    for queue in queues {
+        let count = try await client.purge(queue: queue)
+        print("purge: \(queue): \(count) messages")
+    }
+    await client.shutdown()
+}
+
+/// What the relay's confirms have settled: the deliveries waiting for their publish's confirm,
+/// and how far the acknowledged prefix reaches. Touched by the relay task (to record a
+/// delivery) and by the client's thread (publish completions).
+final class RelayLedger: Sendable {
+    private struct State {
+        var waiting: [Delivery?]
+        var confirmed: [Bool]
+        /// Deliveries 0..<acknowledged are acknowledged (or about to be, by the caller).
+        var acknowledged = 0
+        var failure: String?
+        var done: CheckedContinuation<String?, Never>?
+        var finished = false
+    }
+
+    private let state: Mutex<State>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        state = Mutex(State(waiting: Array(repeating: nil, count: count), confirmed: Array(repeating: false, count: count)))
+    }
+
+    func record(_ delivery: Delivery, at index: Int) {
+        state.withLock { $0.waiting[index] = delivery }
+    }
+
+    /// A publish's outcome. Returns the delivery to acknowledge with `multiple` when the
+    /// confirmed prefix grew; publishes are numbered in delivery order, so acknowledging the
+    /// last delivery of the prefix acknowledges exactly the deliveries whose publish is confirmed.
+    func settle(_ index: Int, _ outcome: PublishOutcome) -> Delivery? {
+        let (ack, resume): (Delivery?, (CheckedContinuation<String?, Never>, String?)?) = state.withLock { state in
+            guard outcome == .confirmed else {
+                state.failure = state.failure ?? "publish \(index + 1) ended as \(outcome)"
+                return (nil, finish(&state))
+            }
+            state.confirmed[index] = true
+            let start = state.acknowledged
+            while state.acknowledged < count, state.confirmed[state.acknowledged] { state.acknowledged += 1 }
+            guard state.acknowledged > start else { return (nil, nil) }
+            let last = state.waiting[state.acknowledged - 1]
+            for released in start..<state.acknowledged { state.waiting[released] = nil }
+            return (last, state.acknowledged == count ? finish(&state) : nil)
+        }
+        if let (continuation, failure) = resume { continuation.resume(returning: failure) }
+        return ack
+    }
+
+    func fail(_ why: String) {
+        let resume = state.withLock { state in
+            state.failure = state.failure ?? why
+            return finish(&state)
+        }
+        if let (continuation, failure) = resume { continuation.resume(returning: failure) }
+    }
+
+    /// Waits until every delivery is acknowledged or something failed; returns the failure.
+    func finished() async -> String? {
+        await withCheckedContinuation { continuation in
+            let now: String?? = state.withLock { state in
+                if state.finished { return .some(state.failure) }
+                state.done = continuation
+                return .none
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+    }
+
+    private func finish(_ state: inout State) -> (CheckedContinuation<String?, Never>, String?)? {
+        guard !state.finished else { return nil }
+        state.finished = true
+        defer { state.done = nil }
+        return state.done.map { ($0, state.failure) }
+    }
+}
+
+func relay(host: String, port: String, queue: String, exchange: String, routingKey: String,
+           count: Int, prefetch: UInt16) async throws {
+    let ledger = RelayLedger(count: count)
+    // A reconnect would renumber deliveries and publishes: the run would no longer measure one
+    // connection, so any such event ends it as a failure.
+    let client = try makeClient(host: host, port: port, name: "gridwatch-bench relay") { event in
+        switch event {
+        case .connected: break
+        case .disconnected(let error): ledger.fail("disconnected: \(error)")
+        case .connectFailed(let error, _): ledger.fail("cannot connect: \(error)")
+        case .blocked(let reason): ledger.fail("the broker blocks publishing: \(reason)")
+        case .unblocked: break
+        case .consumerCancelled(let queue): ledger.fail("consumer of \(queue) cancelled")
+        case .channelReopened(let error): ledger.fail("channel reopened: \(error)")
+        }
+    }
+    try await connected(client, host, port)
+    let consumer = client.consume(queue: queue, prefetch: prefetch)
+    let properties = MessageProperties(persistent: true)
+    var delivered = 0
+    var started: ContinuousClock.Instant?
+    while delivered < count {
+        let batch = await consumer.nextBatch(max: count - delivered)
+        if batch.isEmpty {
+            ledger.fail("the consumer ended after \(delivered) deliveries")
+            break
+        }
+        if started == nil { started = .now }
+        for delivery in batch {
+            let index = delivered
+            delivered += 1
+            ledger.record(delivery, at: index)
+            let message = OutgoingMessage(exchange: exchange, routingKey: routingKey, body: delivery.body, properties: properties)
+            client.publish(message) { outcome in
+                if let last = ledger.settle(index, outcome) { client.ack(last, multiple: true) }
+            }
+        }
+    }
+    let failure = await ledger.finished()
+    // Commands run in order: once this returns, the last acknowledgement is on the wire.
+    await client.stopConsuming()
+    let elapsed = started.map { ContinuousClock.now - $0 } ?? .zero
+    await client.shutdown()
+    if let failure { throw BenchFailure(failure) }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print(String(format: "relay: %d messages in %.3f s = %.0f msgs/s (prefetch %d)", count, seconds,
+                 Double(count) / seconds, Int(prefetch)))
+}
+
+let arguments = CommandLine.arguments
+do {
+    switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
+    case ("setup", 8):
+        try await setup(host: arguments[2], port: arguments[3], queue: arguments[4], exchange: arguments[5],
+                        routingKey: arguments[6], sink: arguments[7])
+    case ("purge", 5...):
+        try await purge(host: arguments[2], port: arguments[3], queues: Array(arguments[4...]))
+    case ("relay", 9):
+        guard let count = Int(arguments[7]), count > 0, let prefetch = UInt16(arguments[8]), prefetch > 0 else {
+            throw BenchFailure("COUNT and PREFETCH must be positive numbers")
+        }
+        try await relay(host: arguments[2], port: arguments[3], queue: arguments[4], exchange: arguments[5],
+                        routingKey: arguments[6], count: count, prefetch: prefetch)
+    default:
+        FileHandle.standardError.write(Data("""
+            usage: gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
+                   gridwatch-bench purge HOST PORT QUEUE…
+                   gridwatch-bench relay HOST PORT QUEUE EXCHANGE RKEY COUNT PREFETCH
+
+            """.utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("gridwatch-bench: \(error)\n".utf8))
+    exit(1)
+}
