@@ -66,12 +66,17 @@ public struct StoreBatch: Sendable {
     public var removedDeadlines: [DeadlineID] = []
     /// Messages to publish once committed.
     public var outbox: [OutboxMessage] = []
+    /// The correlation family (`Category.correlationFamily`) of cases in `cases`, which the
+    /// machine does not carry but `openCaseKeys` needs. Give it when a case is first stored;
+    /// later batches may omit it and the stored family is kept. A case stored without one gets
+    /// `category:<its category id>`, the family of a category without an incident.
+    public var correlationFamilies: [CaseID: String] = [:]
 
     public init() {}
 
     public var isEmpty: Bool {
         messageIDs.isEmpty && cases.isEmpty && sourceKeys.isEmpty && events.isEmpty
-            && scheduledDeadlines.isEmpty && removedDeadlines.isEmpty && outbox.isEmpty
+            && scheduledDeadlines.isEmpty && removedDeadlines.isEmpty && outbox.isEmpty && correlationFamilies.isEmpty
     }
 }
 

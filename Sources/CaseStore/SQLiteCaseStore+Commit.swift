@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import GridwatchDomain
+
+/// Writing a batch: one transaction, synced before `commit(_:)` returns.
+extension SQLiteCaseStore {
+    public func commit(_ batch: StoreBatch) throws(StoreError) {
+        guard !batch.isEmpty else { return }
+        guard !readOnly else { throw StoreError(.other, operation: "commit", message: "the store was opened read-only") }
+        let committedAt = Date().timeIntervalSince1970
+        try Self.perform("commit") { [pool] in
+            // One encoder for the whole batch; the default date strategy writes a `Date`'s own
+            // double, so instants come back bit for bit.
+            let encoder = JSONEncoder()
+            try pool.write { db in
+                try Self.saveCases(batch, encoder: encoder, db: db)
+                try Self.insertSourceKeys(batch.sourceKeys, db: db)
+                try Self.insertEvents(batch.events, encoder: encoder, db: db)
+                try Self.saveDeadlines(batch, encoder: encoder, db: db)
+                try Self.appendOutbox(batch.outbox, db: db)
+                try Self.markProcessed(batch.messageIDs, at: committedAt, db: db)
+            }
+        }
+    }
+
+    /// Inserts or updates each case. Category, place and opening time never change, so an
+    /// update leaves their indexes alone.
+    private static func saveCases(_ batch: StoreBatch, encoder: JSONEncoder, db: Database) throws {
+        guard !batch.cases.isEmpty else { return }
+        let familyOf = try db.cachedStatement(sql: "SELECT family FROM cases WHERE id = ?")
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO cases (id, category, family, street, community, grid, opened_at, updated_at,
+                               phase, level, severity, ended, report_count, correlation_key, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                family = excluded.family, updated_at = excluded.updated_at, phase = excluded.phase,
+                level = excluded.level, severity = excluded.severity, ended = excluded.ended,
+                report_count = excluded.report_count, correlation_key = excluded.correlation_key,
+                state = excluded.state
+            """)
+        for machine in batch.cases {
+            let columns = CaseColumns(machine)
+            var family = batch.correlationFamilies[machine.id]
+            if family == nil { family = try String.fetchOne(familyOf, arguments: [columns.id]) }
+            let resolved = family ?? CaseColumns.defaultFamily(of: machine)
+            // Only open cases are correlated; an ended case keeps no key.
+            let key = columns.ended ? nil : try encoder.encode(machine.correlationKey(family: resolved))
+            try upsert.execute(arguments: [
+                columns.id, columns.category, resolved, columns.street, columns.community, columns.grid,
+                columns.openedAt, columns.updatedAt, columns.phase, columns.level, columns.severity,
+                columns.ended, columns.reportCount, key.map(Self.text), Self.text(try encoder.encode(machine)),
+            ])
+        }
+    }
+
+    /// A source key keeps the case it first named: a redelivery names the same one.
+    private static func insertSourceKeys(_ keys: [String: CaseID], db: Database) throws {
+        guard !keys.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO source_keys (key, case_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+        for (key, caseID) in keys {
+            try insert.execute(arguments: [key, caseID.rawValue])
+        }
+    }
+
+    /// Appends history; an event already stored (a replayed batch) is skipped, keeping its place.
+    private static func insertEvents(_ events: [CaseEvent], encoder: JSONEncoder, db: Database) throws {
+        guard !events.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO case_events (id, case_id, at, kind, event) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """)
+        for event in events {
+            try insert.execute(arguments: [
+                event.id, event.caseID.rawValue, event.at.timeIntervalSince1970, event.kind.storeName, Self.text(try encoder.encode(event)),
+            ])
+        }
+    }
+
+    /// Adds (or replaces, by id) the scheduled deadlines, then removes the removed ones, so a
+    /// deadline scheduled and cancelled within one batch is gone. Ids are never reused, so the
+    /// opposite order never matters.
+    private static func saveDeadlines(_ batch: StoreBatch, encoder: JSONEncoder, db: Database) throws {
+        if !batch.scheduledDeadlines.isEmpty {
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO deadlines (id, case_id, due_at, kind, deadline) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    case_id = excluded.case_id, due_at = excluded.due_at, kind = excluded.kind, deadline = excluded.deadline
+                """)
+            for stored in batch.scheduledDeadlines {
+                let deadline = stored.deadline
+                try upsert.execute(arguments: [
+                    deadline.id.rawValue, stored.caseID.rawValue, deadline.at.timeIntervalSince1970, deadline.kind.storeName,
+                    Self.text(try encoder.encode(deadline)),
+                ])
+            }
+        }
+        if !batch.removedDeadlines.isEmpty {
+            let delete = try db.cachedStatement(sql: "DELETE FROM deadlines WHERE id = ?")
+            for id in batch.removedDeadlines {
+                try delete.execute(arguments: [id.rawValue])
+            }
+        }
+    }
+
+    /// Appends messages in batch order; a message whose id is already waiting is not added
+    /// again, so a replayed batch publishes nothing twice.
+    private static func appendOutbox(_ messages: [OutboxMessage], db: Database) throws {
+        guard !messages.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO outbox (id, exchange, routing_key, body, type, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """)
+        for message in messages {
+            try insert.execute(arguments: [
+                message.id, message.exchange, message.routingKey, message.body, message.type,
+                message.createdAt.timeIntervalSince1970,
+            ])
+        }
+    }
+
+    private static func markProcessed(_ messageIDs: [String], at committedAt: Double, db: Database) throws {
+        guard !messageIDs.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO processed_messages (message_id, committed_at) VALUES (?, ?)
+            ON CONFLICT (message_id) DO NOTHING
+            """)
+        for id in messageIDs {
+            try insert.execute(arguments: [id, committedAt])
+        }
+    }
+
+    /// JSON goes in as `TEXT`, so SQLite's JSON functions read it.
+    private static func text(_ json: Data) -> String { String(decoding: json, as: UTF8.self) }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import GridwatchDomain
+
+/// Reads. Each runs in one read transaction on a reader connection, so it sees one committed
+/// snapshot and never waits for the writer.
+extension SQLiteCaseStore {
+    public func processed(_ messageIDs: [String]) throws(StoreError) -> Set<String> {
+        guard !messageIDs.isEmpty else { return [] }
+        return try read("processed") { db in
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM processed_messages WHERE message_id = ?")
+            var found: Set<String> = []
+            for id in messageIDs where try Bool.fetchOne(statement, arguments: [id]) != nil {
+                found.insert(id)
+            }
+            return found
+        }
+    }
+
+    public func caseID(forSourceKey key: String) throws(StoreError) -> CaseID? {
+        try read("caseID") { db in
+            let statement = try db.cachedStatement(sql: "SELECT case_id FROM source_keys WHERE key = ?")
+            return try String.fetchOne(statement, arguments: [key]).map { CaseID($0) }
+        }
+    }
+
+    public func load(_ id: CaseID) throws(StoreError) -> CaseMachine? {
+        try read("load") { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM cases WHERE id = ?"), arguments: [id.rawValue])
+                .map { try JSONDecoder().decode(CaseMachine.self, from: $0) }
+        }
+    }
+
+    public func openCaseKeys() throws(StoreError) -> [Correlator.Key] {
+        try read("openCaseKeys") { db in
+            let decoder = JSONDecoder()
+            let rows = try Data.fetchCursor(
+                db.cachedStatement(sql: "SELECT correlation_key FROM cases WHERE ended = 0 ORDER BY opened_at, id"))
+            var keys: [Correlator.Key] = []
+            while let json = try rows.next() {
+                keys.append(try decoder.decode(Correlator.Key.self, from: json))
+            }
+            return keys
+        }
+    }
+
+    public func nextDeadline() throws(StoreError) -> StoredDeadline? {
+        try read("nextDeadline") { db in
+            try Self.deadlines(
+                db.cachedStatement(sql: "SELECT case_id, deadline FROM deadlines ORDER BY due_at, id LIMIT 1"), arguments: []
+            ).first
+        }
+    }
+
+    /// Rows are chosen on the `REAL` column, then checked against the exact instant, so a
+    /// deadline is never handed out before its time by rounding.
+    public func dueDeadlines(at time: Date, limit: Int) throws(StoreError) -> [StoredDeadline] {
+        guard limit > 0 else { return [] }
+        return try read("dueDeadlines") { db in
+            try Self.deadlines(
+                db.cachedStatement(sql: "SELECT case_id, deadline FROM deadlines WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"),
+                arguments: [time.timeIntervalSince1970, limit]
+            ).filter { $0.deadline.at <= time }
+        }
+    }
+
+    public func outbox(after sequence: Int64, limit: Int) throws(StoreError) -> [OutboxMessage] {
+        guard limit > 0 else { return [] }
+        return try read("outbox") { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT sequence, id, exchange, routing_key, body, type, created_at FROM outbox
+                WHERE sequence > ? ORDER BY sequence LIMIT ?
+                """)
+            return try Row.fetchAll(statement, arguments: [sequence, limit]).map { row in
+                OutboxMessage(
+                    sequence: row["sequence"], id: row["id"], exchange: row["exchange"], routingKey: row["routing_key"],
+                    body: row["body"], type: row["type"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    public func removeFromOutbox(_ sequences: [Int64]) throws(StoreError) {
+        guard !sequences.isEmpty else { return }
+        guard !readOnly else { throw StoreError(.other, operation: "removeFromOutbox", message: "the store was opened read-only") }
+        try Self.perform("removeFromOutbox") { [pool] in
+            try pool.write { db in
+                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?")
+                for sequence in sequences { try delete.execute(arguments: [sequence]) }
+            }
+        }
+    }
+
+    public func outboxCount() throws(StoreError) -> Int {
+        try read("outboxCount") { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
+        }
+    }
+
+    public func cases(_ filter: CaseFilter) throws(StoreError) -> [CaseSummary] {
+        guard filter.limit > 0 else { return [] }
+        let query = CaseQuery(filter)
+        return try read("cases") { db in
+            var summaries: [CaseSummary] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: query.sql), arguments: query.arguments)
+            while let row = try rows.next() { summaries.append(try CaseSummary(row: row)) }
+            return summaries
+        }
+    }
+
+    public func caseDetail(_ id: CaseID) throws(StoreError) -> CaseDetail? {
+        try read("caseDetail") { db in
+            let decoder = JSONDecoder()
+            guard let state = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM cases WHERE id = ?"), arguments: [id.rawValue])
+            else { return nil }
+            let machine = try decoder.decode(CaseMachine.self, from: state)
+            let events = try Data.fetchCursor(
+                db.cachedStatement(sql: "SELECT event FROM case_events WHERE case_id = ? ORDER BY seq"), arguments: [id.rawValue])
+            var history: [CaseEvent] = []
+            while let json = try events.next() { history.append(try decoder.decode(CaseEvent.self, from: json)) }
+            let deadlines = try Self.deadlines(
+                db.cachedStatement(sql: "SELECT case_id, deadline FROM deadlines WHERE case_id = ? ORDER BY due_at, id"),
+                arguments: [id.rawValue])
+            return CaseDetail(machine: machine, history: history, deadlines: deadlines)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// One read transaction, its errors mapped like every other call's.
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        try Self.perform(operation) { [pool] in try pool.read(body) }
+    }
+
+    /// Decodes `(case_id, deadline)` rows.
+    private static func deadlines(_ statement: Statement, arguments: StatementArguments) throws -> [StoredDeadline] {
+        let decoder = JSONDecoder()
+        return try Row.fetchAll(statement, arguments: arguments).map { row in
+            StoredDeadline(caseID: CaseID(row["case_id"] as String), deadline: try decoder.decode(Deadline.self, from: row["deadline"] as Data))
+        }
+    }
+}

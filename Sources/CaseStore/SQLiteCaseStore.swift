@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import GridwatchDomain
+
+/// The embedded case store: one SQLite file in WAL mode, written by the daemon alone.
+///
+/// WAL lets `gridwatch cases` read a consistent snapshot while the daemon writes, and lets the
+/// daemon's own reads (the timer's `dueDeadlines`, the publisher's `outbox`) run beside a
+/// commit. `synchronous = FULL` syncs the WAL at every commit, so a batch that `commit(_:)`
+/// returned survives a power cut, which is what acknowledging the broker's delivery promises.
+///
+/// The store is safe to share between tasks: GRDB serialises writes on one connection and
+/// hands reads to a small pool of reader connections. Every call blocks its thread until SQLite
+/// answers, so the daemon calls it from a thread of its own, not from the cooperative pool.
+public final class SQLiteCaseStore: CaseStore, Sendable {
+    /// The database file.
+    public let path: String
+    /// Whether this store only reads (`gridwatch cases` beside a running daemon).
+    public let readOnly: Bool
+    let pool: DatabasePool
+
+    /// Opens the database at `path`, creating and migrating it unless `readOnly`.
+    ///
+    /// Read-only opening never creates, migrates or writes: it fails with `.other` when the file
+    /// does not exist and with `.schema` when the schema is older or newer than this binary's.
+    /// A writable opening upgrades an older schema and refuses a newer one (`.schema`).
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        self.path = path
+        self.readOnly = readOnly
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.other, operation: "open", message: "no database file at \(path)")
+        }
+        pool = try Self.perform("open") { try DatabasePool(path: path, configuration: Self.configuration(readOnly: readOnly)) }
+        try Self.perform("open") { [pool] in
+            let migrator = StoreSchema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(.schema, operation: "open", message: "the database was written by a newer gridwatch")
+            }
+            if readOnly {
+                let current = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+                if !current {
+                    throw StoreError(.schema, operation: "open", message: "the database schema is older than this gridwatch; start the daemon once to upgrade it")
+                }
+            } else {
+                try migrator.migrate(pool)
+            }
+        }
+    }
+
+    /// Connection settings for every connection of the pool.
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        // A reader beside the daemon, or a checkpoint, may hold a lock for a moment: wait for
+        // it rather than fail the batch at once.
+        configuration.busyMode = .timeout(5)
+        configuration.label = "gridwatch.cases"
+        configuration.prepareDatabase { db in
+            // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and
+            // the broker has already been told those messages are done.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Deletes the ids of messages committed before `date`, returning how many went.
+    ///
+    /// The broker redelivers only deliveries that were never acknowledged, and a delivery is
+    /// acknowledged right after its commit, so an id is needed for minutes, not months. Keep a
+    /// generous margin (days) for publishers that resend after their own restart.
+    @discardableResult
+    public func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int {
+        try Self.perform("pruneProcessed") { [pool] in
+            try pool.write { db in
+                try db.cachedStatement(sql: "DELETE FROM processed_messages WHERE committed_at < ?")
+                    .execute(arguments: [date.timeIntervalSince1970])
+                return db.changesCount
+            }
+        }
+    }
+
+    /// Runs `body`, turning whatever it throws into a `StoreError` named after `operation`.
+    /// Every SQLite call of the store goes through here, so errors are mapped in one place.
+    static func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw StoreError(error, operation: operation)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import GRDB
+
+/// The SQLite schema, as a list of versioned migrations.
+///
+/// A migration, once released, is never edited: a later change is a new migration appended
+/// here, so a database written by an older daemon is upgraded in place when a newer one opens
+/// it. A database that holds migrations this binary does not know was written by a newer
+/// daemon; the store refuses it rather than guess (`StoreError.Kind.schema`).
+///
+/// Times are `REAL` Unix seconds, so `datetime(due_at, 'unixepoch')` reads them. Values that
+/// must come back bit for bit (a deadline's instant, an event's, a machine) also travel as JSON
+/// in the row, because a `Date` converted to Unix seconds and back may move by a ulp, and a
+/// deadline delivered a ulp early would be judged stale by the machine. JSON is stored as
+/// `TEXT`, so `json_extract(state, '$.severity')` works from the `sqlite3` shell.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createVersion1)
+        return migrator
+    }
+
+    private static func createVersion1(_ db: Database) throws {
+        // One row per case. The summary columns are derived from `state` at every commit so
+        // listings never decode a machine; category, place and opening time never change.
+        try db.execute(sql: """
+            CREATE TABLE cases (
+                id TEXT PRIMARY KEY NOT NULL,
+                category TEXT NOT NULL,
+                family TEXT NOT NULL,
+                street TEXT NOT NULL,
+                community TEXT NOT NULL,
+                grid TEXT NOT NULL,
+                opened_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                phase TEXT NOT NULL,
+                level TEXT,
+                severity TEXT NOT NULL,
+                ended INTEGER NOT NULL CHECK (ended IN (0, 1)),
+                report_count INTEGER NOT NULL,
+                correlation_key TEXT,
+                state TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX cases_by_opened ON cases(opened_at, id);
+            CREATE INDEX cases_open_by_opened ON cases(opened_at, id) WHERE ended = 0;
+            CREATE INDEX cases_by_street ON cases(street, opened_at);
+            CREATE INDEX cases_by_community ON cases(community, opened_at);
+            CREATE INDEX cases_by_grid ON cases(grid, opened_at);
+            CREATE INDEX cases_by_category ON cases(category, opened_at);
+            CREATE INDEX cases_by_phase ON cases(phase, opened_at);
+            CREATE INDEX cases_by_level ON cases(level, opened_at);
+            """)
+        // History in commit order: `seq` aliases the rowid, so the order survives VACUUM.
+        try db.execute(sql: """
+            CREATE TABLE case_events (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                at REAL NOT NULL,
+                kind TEXT NOT NULL,
+                event TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX case_events_by_case ON case_events(case_id);
+            CREATE INDEX case_events_by_at ON case_events(at);
+            """)
+        try db.execute(sql: """
+            CREATE TABLE source_keys (
+                key TEXT PRIMARY KEY NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases(id)
+            ) STRICT, WITHOUT ROWID;
+            """)
+        // Grows by one row per message: `pruneProcessed(olderThan:)` bounds it.
+        try db.execute(sql: """
+            CREATE TABLE processed_messages (
+                message_id TEXT PRIMARY KEY NOT NULL,
+                committed_at REAL NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX processed_messages_by_committed ON processed_messages(committed_at);
+            """)
+        try db.execute(sql: """
+            CREATE TABLE deadlines (
+                id TEXT PRIMARY KEY NOT NULL,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                due_at REAL NOT NULL,
+                kind TEXT NOT NULL,
+                deadline TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX deadlines_by_due ON deadlines(due_at, id);
+            CREATE INDEX deadlines_by_case ON deadlines(case_id);
+            """)
+        // AUTOINCREMENT: a sequence is never reused after its row is published and removed, so
+        // the publisher's "after sequence" cursor never skips a new row.
+        try db.execute(sql: """
+            CREATE TABLE outbox (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                exchange TEXT NOT NULL,
+                routing_key TEXT NOT NULL,
+                body BLOB NOT NULL,
+                type TEXT NOT NULL,
+                created_at REAL NOT NULL
+            ) STRICT;
+            """)
+    }
+}
