@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The system library librabbitmq (rabbitmq-c); never public API.
@@ -51,14 +52,28 @@ let package = Package(
             name: "CaseStore",
             dependencies: ["GridwatchDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // The thin executable: CLI and daemon wiring.
+        // The daemon's services: intake pipeline, deadline timer, outbox publisher, and their wiring.
+        .target(
+            name: "GridwatchDaemon",
+            dependencies: [
+                "AMQP",
+                "CaseStore",
+                "GridwatchDomain",
+                "GridConfig",
+                "Intake",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The thin executable: the command line.
         .executableTarget(
             name: "gridwatch",
             dependencies: [
                 "AMQP",
+                "CaseStore",
+                "GridwatchDaemon",
                 "GridwatchDomain",
                 "GridConfig",
-                "Intake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,11 +84,17 @@ let package = Package(
             dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
             path: "Sources/GridwatchBench"
         ),
-        .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "CRabbitMQ"]),
+        // Helpers for tests that need the private broker nodes started by scripts/test.
+        .target(
+            name: "BrokerTestSupport",
+            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/BrokerTestSupport"
+        ),
         // Needs a running broker: scripts/broker start (scripts/test does it for you).
         .testTarget(
             name: "AMQPIntegrationTests",
-            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["AMQP", "BrokerTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "GridwatchDomainTests",
@@ -83,6 +104,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GridConfigTests", dependencies: ["GridConfig", "GridwatchDomain"]),
+        // Runs the daemon against the real broker and real SQLite files.
+        .testTarget(
+            name: "DaemonIntegrationTests",
+            dependencies: ["AMQP", "BrokerTestSupport", "CaseStore", "GridwatchDaemon", "GridwatchDomain", "GridConfig",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),
     ]

@@ -39,13 +39,14 @@ struct ConfigurationReader {
     var unitCodes: [(level: String, code: String, parent: String?, at: SourceLocation)] = []
     var correlationWindow: TimeInterval = 1800
     var limits = GridwatchConfiguration.Limits()
+    var daemon = DaemonSettings()
     var seenSections: Set<String> = []
 
     init(sink: ProblemSink) { self.sink = sink }
 
     static let domainSections: Set<String> = ["people", "districts", "departments", "devices", "categories", "policies"]
     /// Sections of the main file that belong to the daemon, not to the domain; left alone here.
-    static let daemonSections: Set<String> = ["broker", "store", "outbox", "metrics", "logging", "daemon"]
+    static let daemonSections: Set<String> = ["broker", "store", "outbox", "daemon"]
 
     mutating func readMain(file: String, text: String, include: (String) -> String?) {
         guard let root = compose(text, file: file, sink: sink) else { return }
@@ -56,6 +57,7 @@ struct ConfigurationReader {
             if let w = c.field("window", in: e, required: true)?.duration() { correlationWindow = w }
         }
         if let l = root.field("limits", in: entries, required: false) { readLimits(l) }
+        readDaemonSections(root, entries)
         guard let includes = root.field("include", in: entries, required: false)?.sequence() else { return }
         for item in includes {
             guard let name = item.string() else { continue }
@@ -106,6 +108,6 @@ struct ConfigurationReader {
         GridwatchConfiguration(
             hierarchy: Hierarchy(districts: districts.map(\.0), people: people.map(\.0)),
             departments: departments.map(\.0), devices: devices.map(\.0), categories: categories.map(\.0),
-            policies: policies.book(), correlationWindow: correlationWindow, limits: limits)
+            policies: policies.book(), correlationWindow: correlationWindow, limits: limits, daemon: daemon)
     }
 }

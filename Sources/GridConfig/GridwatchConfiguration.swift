@@ -29,11 +29,14 @@ public struct GridwatchConfiguration: Sendable {
     /// How long after a case's last report a similar one still folds into it. Default 30 minutes.
     public var correlationWindow: TimeInterval
     public var limits: Limits
+    /// The daemon's own sections (broker, store, outbox, daemon).
+    public var daemon: DaemonSettings
 
     public init(
         hierarchy: Hierarchy, departments: [Department], devices: [Device], categories: [Category], policies: PolicyBook,
-        correlationWindow: TimeInterval = 1800, limits: Limits = Limits()
+        correlationWindow: TimeInterval = 1800, limits: Limits = Limits(), daemon: DaemonSettings = DaemonSettings()
     ) {
+        self.daemon = daemon
         self.hierarchy = hierarchy
         self.departments = departments
         self.devices = devices

@@ -1,4 +1,5 @@
 import AMQP
+import BrokerTestSupport
 import Foundation
 import Testing
 
@@ -126,20 +127,6 @@ struct BrokerFaultTests {
         let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let pid = pid_t(text) else { throw TestFailure("no broker pid in \(file.path)") }
         return pid
-    }
-}
-
-/// Runs blocking work (a child process) off Swift's cooperative pool.
-func runBlocking(_ body: @escaping @Sendable () throws -> Void) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-        Thread.detachNewThread {
-            do {
-                try body()
-                continuation.resume()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import AMQP
+import BrokerTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import AMQP
+import BrokerTestSupport
 import Foundation
 import Testing
 
@@ -92,16 +93,4 @@ struct RoundTripTests {
         #expect(next == .confirmed)
         #expect(events.contains { if case .channelReopened = $0 { true } else { false } })
     }
-}
-
-/// Events a client reported, for assertions.
-final class EventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [AMQPEvent] = []
-
-    var record: @Sendable (AMQPEvent) -> Void { { [self] event in lock.withLock { events.append(event) } } }
-
-    var all: [AMQPEvent] { lock.withLock { events } }
-
-    func contains(_ predicate: (AMQPEvent) -> Bool) -> Bool { all.contains(where: predicate) }
 }

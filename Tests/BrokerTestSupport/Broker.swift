@@ -6,16 +6,45 @@ import Logging
 ///
 /// `main` is shared by tests that leave it running; `fault` is a second node that tests may stop,
 /// restart and pause, so a fault test never disturbs the others running beside it.
-enum Broker {
-    static let mainURL = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_AMQP_URL"]
+public enum Broker {
+    public static let mainURL = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_AMQP_URL"]
         ?? "amqp://guest:guest@127.0.0.1:5682/"
-    static let faultPort = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_FAULT_PORT"].flatMap(Int.init) ?? 5692
-    static let faultURL = "amqp://guest:guest@127.0.0.1:\(faultPort)/"
+    public static let faultPort = ProcessInfo.processInfo.environment["GRIDWATCH_TEST_FAULT_PORT"].flatMap(Int.init) ?? 5692
+    public static let faultURL = "amqp://guest:guest@127.0.0.1:\(faultPort)/"
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let mainPort = URL(string: mainURL.replacingOccurrences(of: "amqp://", with: "http://"))?.port ?? 5682
 
-    static func configuration(_ url: String = mainURL, name: String = "gridwatch-test") throws -> AMQPConfiguration {
+    /// Runs `scripts/broker ARGS` against the main node. Blocks: call it through `runBlocking`.
+    public static func main(_ arguments: String...) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRIDWATCH_BROKER_PORT"] = String(mainPort)
+        let script = repositoryRoot.appendingPathComponent("scripts/broker").path
+        let status = try spawnAndWait([script] + arguments, environment: environment)
+        guard status == 0 else {
+            throw TestFailure("scripts/broker \(arguments.joined(separator: " ")) failed (\(status))")
+        }
+    }
+
+    /// A virtual host of its own for one test, so tests that use Gridwatch's fixed queue names
+    /// run side by side without seeing each other's messages. Returns its URL.
+    public static func freshVirtualHost(_ prefix: String) async throws -> String {
+        let vhost = uniqueName(prefix)
+        try await runBlocking {
+            try main("ctl", "-q", "add_vhost", vhost)
+            try main("ctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        }
+        let base = mainURL.hasSuffix("/") ? mainURL : mainURL + "/"
+        return base + vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))!
+    }
+
+    public static func deleteVirtualHost(url: String) async {
+        guard let vhost = url.split(separator: "/").last.flatMap({ String($0).removingPercentEncoding }) else { return }
+        try? await runBlocking { try main("ctl", "-q", "delete_vhost", vhost) }
+    }
+
+    public static func configuration(_ url: String = mainURL, name: String = "gridwatch-test") throws -> AMQPConfiguration {
         var configuration = AMQPConfiguration(url: try AMQPURL(url))
         configuration.connectionName = name
         configuration.reconnect = Backoff(initial: .milliseconds(100), maximum: .seconds(2))
@@ -23,7 +52,7 @@ enum Broker {
         return configuration
     }
 
-    static func client(
+    public static func client(
         _ url: String = mainURL, topology: Topology = Topology(), name: String = "gridwatch-test",
         onEvent: @escaping @Sendable (AMQPEvent) -> Void = { _ in }
     ) async throws -> AMQPClient {
@@ -38,12 +67,12 @@ enum Broker {
     }
 
     /// A queue name no other test uses.
-    static func uniqueName(_ prefix: String) -> String {
+    public static func uniqueName(_ prefix: String) -> String {
         "test.\(prefix).\(UUID().uuidString.prefix(8))"
     }
 
     /// Runs `scripts/broker ARGS` against the fault node. Blocks: call it through `runBlocking`.
-    static func fault(_ arguments: String...) throws {
+    public static func fault(_ arguments: String...) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["GRIDWATCH_BROKER_PORT"] = String(faultPort)
         environment["GRIDWATCH_BROKER_NAME"] = "gridwatch-fault@localhost"
@@ -56,7 +85,7 @@ enum Broker {
     }
 
     /// Reads everything a consumer gets until `count` messages or `timeout` of silence.
-    static func collect(_ consumer: Consumer, count: Int, client: AMQPClient, ack: Bool = true,
+    public static func collect(_ consumer: Consumer, count: Int, client: AMQPClient, ack: Bool = true,
                         timeout: Duration = .seconds(10)) async -> [Delivery] {
         var received: [Delivery] = []
         while received.count < count {
@@ -81,7 +110,7 @@ enum Broker {
 
 /// posix_spawn and waitpid: Foundation's Process does not always notice a child's exit when the
 /// child leaves a daemon behind (the broker), and would hang the test.
-func spawnAndWait(_ argv: [String], environment: [String: String]) throws -> Int32 {
+public func spawnAndWait(_ argv: [String], environment: [String: String]) throws -> Int32 {
     let cArguments = argv.map { strdup($0) } + [nil]
     let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
@@ -98,7 +127,35 @@ func spawnAndWait(_ argv: [String], environment: [String: String]) throws -> Int
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs blocking work (a child process) off Swift's cooperative pool.
+public func runBlocking(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        Thread.detachNewThread {
+            do {
+                try body()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+/// Events a client reported, for assertions.
+public final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [AMQPEvent] = []
+
+    public init() {}
+
+    public var record: @Sendable (AMQPEvent) -> Void { { [self] event in lock.withLock { events.append(event) } } }
+
+    public var all: [AMQPEvent] { lock.withLock { events } }
+
+    public func contains(_ predicate: (AMQPEvent) -> Bool) -> Bool { all.contains(where: predicate) }
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The daemon's own sections of the main file: `broker`, `store`, `outbox`, `daemon`.
+///
+/// Read and validated with the domain sections, so `gridwatch check-config` reports every
+/// problem of both at once. Credentials never appear here in clear when a file is named:
+/// `broker.urlFile` points at a file (or a systemd credential) holding the URL.
+public struct DaemonSettings: Hashable, Sendable {
+    public struct Broker: Hashable, Sendable {
+        /// AMQP URL. Default `amqp://guest:guest@127.0.0.1:5682/` (the private development node).
+        /// Overridden by `urlFile`, then by the environment variable `GRIDWATCH_AMQP_URL`.
+        public var url: String? = nil
+        /// A file whose first line is the URL, e.g. `${CREDENTIALS_DIRECTORY}/amqp-url`; `$VAR`
+        /// and `${VAR}` are expanded from the environment.
+        public var urlFile: String? = nil
+        public var caFile: String? = nil
+        public var certificateFile: String? = nil
+        public var keyFile: String? = nil
+        /// Verify the broker's certificate and host name. Default true.
+        public var verifyPeer = true
+        /// Seconds. Default 30.
+        public var heartbeat = 30
+        /// Shown in the broker's connection list. Default `gridwatch`.
+        public var connectionName = "gridwatch"
+        /// Unacknowledged deliveries per intake queue. Default 256.
+        public var prefetch = 256
+        public init() {}
+    }
+
+    public struct Store: Hashable, Sendable {
+        /// The SQLite file; relative paths are under the state directory. Default `gridwatch.sqlite`.
+        public var path = "gridwatch.sqlite"
+        public init() {}
+    }
+
+    public struct Outbox: Hashable, Sendable {
+        /// Rows published per round. Default 500.
+        public var batchSize = 500
+        public init() {}
+    }
+
+    /// What one broker user may send. The broker checks the `user_id` property against the
+    /// connection's user, so these names are authenticated.
+    public enum Source: String, Hashable, Sendable, CaseIterable {
+        case hotline, alarm, camera, care, field, callback
+    }
+
+    public var broker = Broker()
+    public var store = Store()
+    public var outbox = Outbox()
+    /// Messages handled per store transaction. Default 256.
+    public var batchSize = 256
+    /// Broker user → what it may send. Default: `guest` may send everything (development only).
+    public var trust: [String: Set<Source>] = ["guest": Set(Source.allCases)]
+
+    public init() {}
+}

@@ -1,0 +1,101 @@
+import AMQP
+import CaseStore
+import Foundation
+import GridConfig
+import GridwatchDomain
+import Logging
+import ServiceLifecycle
+
+/// The daemon: loads and checks the configuration, opens the store, connects to the broker and
+/// runs the services until SIGTERM or SIGINT, then drains gracefully.
+///
+/// Services stop in reverse order: the intake first (no new work), then the deadline timer,
+/// then the outbox (flushing what was committed), and last the broker connection.
+public struct Daemon: Sendable {
+    public var configuration: GridwatchConfiguration
+    public var stateDirectory: URL
+    public var logger: Logger
+
+    public init(configuration: GridwatchConfiguration, stateDirectory: URL, logger: Logger) {
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+        self.logger = logger
+    }
+
+    /// The SQLite file the configuration names, under the state directory unless absolute.
+    public var storePath: String {
+        let path = configuration.daemon.store.path
+        return path.hasPrefix("/") ? path : stateDirectory.appendingPathComponent(path).path
+    }
+
+    public func run() async throws {
+        let settings = configuration.daemon
+        let store = try SQLiteCaseStore(path: storePath)
+        let processor = try CaseProcessor(configuration: configuration, store: store, logger: logger)
+        let health = Health()
+        let amqp = try Self.amqpConfiguration(settings.broker)
+        let brokerLogger = logger
+        let client = try AMQPClient(
+            configuration: amqp, topology: GridwatchTopology.topology, logger: logger,
+            onEvent: { event in
+                switch event {
+                case .connected: health.broker(connected: true)
+                case .disconnected, .connectFailed: health.broker(connected: false)
+                case .blocked(let reason): brokerLogger.warning("broker blocks publishing", metadata: ["amqp.reason": "\(reason)"])
+                case .unblocked, .consumerCancelled, .channelReopened: break
+                }
+            })
+        let outboxWakeup = Wakeup()
+        let deadlineWakeup = Wakeup()
+        let openCases = await processor.openCaseCount
+        let waiting = try store.outboxCount()
+        logger.info("gridwatch starting", metadata: [
+            "store.path": "\(storePath)", "amqp.url": "\(amqp.url.redacted)",
+            "cases.open": "\(openCases)", "outbox.waiting": "\(waiting)",
+        ])
+        let services: [any Service] = [
+            BrokerService(client: client),
+            OutboxService(client: client, store: store, wakeup: outboxWakeup, batchSize: settings.outbox.batchSize, logger: logger),
+            DeadlineService(processor: processor, wakeup: deadlineWakeup, outbox: outboxWakeup, health: health, logger: logger),
+            IntakeService(
+                client: client, processor: processor, batchSize: settings.batchSize, prefetch: UInt16(settings.broker.prefetch),
+                committed: [outboxWakeup, deadlineWakeup], health: health, logger: logger),
+        ]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("gridwatch stopped")
+    }
+
+    /// The broker settings, with the URL from (in order) `GRIDWATCH_AMQP_URL`, `broker.urlFile`,
+    /// `broker.url`, or the local development node.
+    public static func amqpConfiguration(_ broker: DaemonSettings.Broker,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AMQPConfiguration {
+        var text = broker.url ?? "amqp://guest:guest@127.0.0.1:5682/"
+        if let file = broker.urlFile {
+            let path = expand(file, environment)
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8),
+                  let line = contents.split(whereSeparator: \.isNewline).first else {
+                throw AMQPError(.invalidConfiguration, operation: "read broker.urlFile", replyText: "cannot read \(path)")
+            }
+            text = line.trimmingCharacters(in: .whitespaces)
+        }
+        if let url = environment["GRIDWATCH_AMQP_URL"], !url.isEmpty { text = url }
+        var configuration = AMQPConfiguration(url: try AMQPURL(text))
+        configuration.tls = .init(caFile: broker.caFile, certificateFile: broker.certificateFile, keyFile: broker.keyFile,
+                                  verifyPeer: broker.verifyPeer, verifyHostname: broker.verifyPeer)
+        configuration.heartbeatSeconds = broker.heartbeat
+        configuration.connectionName = broker.connectionName
+        try configuration.validate()
+        return configuration
+    }
+
+    /// `$VAR` and `${VAR}` from the environment, e.g. `${CREDENTIALS_DIRECTORY}/amqp-url`.
+    static func expand(_ text: String, _ environment: [String: String]) -> String {
+        var result = text
+        for (key, value) in environment.sorted(by: { $0.key.count > $1.key.count }) {
+            result = result.replacingOccurrences(of: "${\(key)}", with: value).replacingOccurrences(of: "$\(key)", with: value)
+        }
+        return result
+    }
+}

@@ -1,0 +1,118 @@
+import AMQP
+import CaseStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Consumes the intake queues: each batch of deliveries goes through the processor, whose
+/// commit makes the effects durable; only then are the deliveries acknowledged. Unusable input
+/// is copied to the dead-letter exchange with its reason (confirmed) before it is acknowledged.
+struct IntakeService: Service {
+    let client: AMQPClient
+    let processor: CaseProcessor
+    let batchSize: Int
+    let prefetch: UInt16
+    /// Rung after each commit, for the outbox and the deadline timer.
+    let committed: [Wakeup]
+    let health: Health
+    let logger: Logger
+
+    func run() async throws {
+        let consumers = GridwatchTopology.sources.map { client.consume(queue: $0.queue, prefetch: prefetch) }
+        // On SIGTERM: stop taking new batches; the batch in hand is finished and acknowledged.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for consumer in consumers {
+                    group.addTask { await consume(consumer) }
+                }
+            }
+        }
+        logger.info("intake stopped")
+    }
+
+    private func consume(_ consumer: Consumer) async {
+        while true {
+            let deliveries = await consumer.nextBatch(max: batchSize)
+            if deliveries.isEmpty { return }
+            let messages = deliveries.map(IncomingMessage.init)
+            guard let dispositions = await processWithRetry(messages, queue: consumer.queue) else {
+                return  // shutting down before the store came back: nothing acknowledged, all redelivered
+            }
+            for wakeup in committed { wakeup.ring() }
+            await settle(deliveries, dispositions)
+        }
+    }
+
+    /// Tries until the store takes the batch. While it fails (disk full, locked), nothing is
+    /// acknowledged and the daemon reports unhealthy; it resumes by itself when the store clears.
+    private func processWithRetry(_ messages: [IncomingMessage], queue: String) async -> [Disposition]? {
+        var attempt = 0
+        let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(30))
+        while true {
+            do {
+                let dispositions = try await processor.process(messages, now: Date())
+                if attempt > 0 {
+                    health.storeRecovered()
+                    logger.notice("store is writable again; intake resumed", metadata: ["intake.queue": "\(queue)"])
+                }
+                return dispositions
+            } catch {
+                health.storeFailed(error)
+                let delay = backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
+                logger.error("cannot record a batch; retrying, nothing acknowledged", metadata: [
+                    "store.error": "\(error)", "intake.queue": "\(queue)", "intake.batch": "\(messages.count)",
+                    "retry_in": "\(delay)",
+                ])
+                attempt += 1
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return nil
+                }
+            }
+        }
+    }
+
+    private func settle(_ deliveries: [Delivery], _ dispositions: [Disposition]) async {
+        var deadLetters: [(Delivery, OutgoingMessage)] = []
+        for (delivery, disposition) in zip(deliveries, dispositions) {
+            switch disposition {
+            case .applied, .duplicate:
+                client.ack(delivery)
+            case .ignored(let reason):
+                logger.info("message ignored", metadata: ["intake.reason": "\(reason)", "intake.routing_key": "\(delivery.routingKey)"])
+                client.ack(delivery)
+            case .deadLetter(let reason, let detail):
+                logger.warning("message dead-lettered", metadata: [
+                    "intake.reason": "\(reason)", "intake.detail": "\(detail)", "intake.routing_key": "\(delivery.routingKey)",
+                ])
+                deadLetters.append((delivery, Self.deadLetter(delivery, reason: reason, detail: detail)))
+            }
+        }
+        guard !deadLetters.isEmpty else { return }
+        let outcomes = await client.publish(deadLetters.map(\.1))
+        for ((delivery, _), outcome) in zip(deadLetters, outcomes) {
+            if outcome == .confirmed {
+                client.ack(delivery)
+            } else {
+                // Not safely in the dead-letter queue yet: back to its queue, to be judged again.
+                logger.warning("dead-letter copy not confirmed; message requeued", metadata: ["amqp.outcome": "\(outcome)"])
+                client.nack(delivery, requeue: true)
+            }
+        }
+    }
+
+    /// The copy for `gridwatch.dead`: the original body and properties, with why it was refused.
+    static func deadLetter(_ delivery: Delivery, reason: String, detail: String) -> OutgoingMessage {
+        var properties = delivery.properties
+        properties.userID = nil  // the broker would refuse another user's id on our connection
+        properties.headers["x-gridwatch-reason"] = .string(reason)
+        properties.headers["x-gridwatch-detail"] = .string(String(detail.prefix(1000)))
+        properties.headers["x-gridwatch-original-exchange"] = .string(delivery.exchange)
+        properties.headers["x-gridwatch-original-routing-key"] = .string(delivery.routingKey)
+        if let user = delivery.properties.userID { properties.headers["x-gridwatch-original-user"] = .string(user) }
+        properties.persistent = true
+        return OutgoingMessage(
+            exchange: GridwatchTopology.deadExchange, routingKey: delivery.routingKey, body: delivery.body, properties: properties)
+    }
+}
