@@ -159,3 +159,31 @@ public final class EventLog: @unchecked Sendable {
 
     public func contains(_ predicate: (AMQPEvent) -> Bool) -> Bool { all.contains(where: predicate) }
 }
+
+/// Starts a program and returns its pid without waiting (the test ends it, by that pid).
+public func spawn(_ argv: [String], environment: [String: String], output: String? = nil) throws -> pid_t {
+    let cArguments = argv.map { strdup($0) } + [nil]
+    let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        for pointer in cArguments { free(pointer) }
+        for pointer in cEnvironment { free(pointer) }
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let output {
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+    guard spawned == 0 else { throw TestFailure("cannot start \(argv[0]): error \(spawned)") }
+    return pid
+}
+
+/// Waits for a child to end; returns its exit status (128 + signal when killed).
+public func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
