@@ -3,7 +3,7 @@ import GridwatchDomain
 
 /// The `SELECT` for a `CaseFilter`: only the conditions the filter sets, newest first.
 ///
-/// Each filter column has an index on `(column, opened_at)` and open cases a partial index, so
+/// Each filter column has an index on `(column, opened_at, id)` and open cases a partial index, so
 /// SQLite walks one index in `opened_at` order and stops at the limit instead of sorting the
 /// table. The SQL text depends only on which fields are set, so at most a few hundred distinct
 /// statements exist and GRDB's statement cache serves the repeated listings.

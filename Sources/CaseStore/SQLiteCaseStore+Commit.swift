@@ -38,7 +38,11 @@ extension SQLiteCaseStore {
                 report_count = excluded.report_count, correlation_key = excluded.correlation_key,
                 state = excluded.state
             """)
-        for machine in batch.cases {
+        // A case stepped by several messages of the batch is written once, in its last state:
+        // encoding a machine is most of a commit's cost.
+        var last: [CaseID: Int] = [:]
+        for (index, machine) in batch.cases.enumerated() { last[machine.id] = index }
+        for (index, machine) in batch.cases.enumerated() where last[machine.id] == index {
             let columns = CaseColumns(machine)
             var family = batch.correlationFamilies[machine.id]
             if family == nil { family = try String.fetchOne(familyOf, arguments: [columns.id]) }

@@ -58,8 +58,7 @@ extension SQLiteCaseStore {
         guard limit > 0 else { return [] }
         return try read("dueDeadlines") { db in
             try Self.deadlines(
-                db.cachedStatement(sql: "SELECT case_id, deadline FROM deadlines WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"),
-                arguments: [time.timeIntervalSince1970, limit]
+                db.cachedStatement(sql: Self.dueDeadlinesSQL), arguments: [time.timeIntervalSince1970, limit]
             ).filter { $0.deadline.at <= time }
         }
     }
@@ -121,6 +120,16 @@ extension SQLiteCaseStore {
                 db.cachedStatement(sql: "SELECT case_id, deadline FROM deadlines WHERE case_id = ? ORDER BY due_at, id"),
                 arguments: [id.rawValue])
             return CaseDetail(machine: machine, history: history, deadlines: deadlines)
+        }
+    }
+
+    static let dueDeadlinesSQL = "SELECT case_id, deadline FROM deadlines WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"
+
+    /// SQLite's plan for `sql`, one line per step: how the tests check that listings and the
+    /// timer walk an index instead of scanning or sorting.
+    func queryPlan(_ sql: String, arguments: StatementArguments = []) throws(StoreError) -> [String] {
+        try read("queryPlan") { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
         }
     }
 

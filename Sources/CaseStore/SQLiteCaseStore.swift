@@ -44,6 +44,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 }
             } else {
                 try migrator.migrate(pool)
+                // Refreshes the planner's statistics where they have drifted; cheap when they have not.
+                try pool.write { db in try db.execute(sql: "PRAGMA optimize") }
             }
         }
     }
@@ -76,7 +78,11 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             try pool.write { db in
                 try db.cachedStatement(sql: "DELETE FROM processed_messages WHERE committed_at < ?")
                     .execute(arguments: [date.timeIntervalSince1970])
-                return db.changesCount
+                let pruned = db.changesCount
+                // Pruning runs now and then for the daemon's whole life: a good time to let SQLite
+                // refresh the statistics its planner chooses indexes by.
+                try db.execute(sql: "PRAGMA optimize")
+                return pruned
             }
         }
     }

@@ -42,12 +42,12 @@ enum StoreSchema {
             ) STRICT;
             CREATE INDEX cases_by_opened ON cases(opened_at, id);
             CREATE INDEX cases_open_by_opened ON cases(opened_at, id) WHERE ended = 0;
-            CREATE INDEX cases_by_street ON cases(street, opened_at);
-            CREATE INDEX cases_by_community ON cases(community, opened_at);
-            CREATE INDEX cases_by_grid ON cases(grid, opened_at);
-            CREATE INDEX cases_by_category ON cases(category, opened_at);
-            CREATE INDEX cases_by_phase ON cases(phase, opened_at);
-            CREATE INDEX cases_by_level ON cases(level, opened_at);
+            CREATE INDEX cases_by_street ON cases(street, opened_at, id);
+            CREATE INDEX cases_by_community ON cases(community, opened_at, id);
+            CREATE INDEX cases_by_grid ON cases(grid, opened_at, id);
+            CREATE INDEX cases_by_category ON cases(category, opened_at, id);
+            CREATE INDEX cases_by_phase ON cases(phase, opened_at, id);
+            CREATE INDEX cases_by_level ON cases(level, opened_at, id);
             """)
         // History in commit order: `seq` aliases the rowid, so the order survives VACUUM.
         try db.execute(sql: """

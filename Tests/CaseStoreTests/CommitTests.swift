@@ -71,6 +71,20 @@ import Testing
         }
     }
 
+    @Test func aCaseSteppedTwiceInOneBatchKeepsItsLastState() throws {
+        try withStore { store, _ throws in
+            var (machine, batch) = StoreFixture.opened("C-1")
+            let merged = machine.merge(StoreFixture.hotline("REQ-2"), category: StoreFixture.gasLeak, now: t0 + 60)
+            batch.cases.append(machine)
+            batch.events += merged.compactMap { if case .emit(let event) = $0 { event } else { nil } }
+            try store.commit(batch)
+
+            #expect(try store.load("C-1") == machine)
+            #expect(try store.load("C-1")?.reports.count == 2)
+            #expect(try store.caseDetail("C-1")?.history == machine.history)
+        }
+    }
+
     @Test func processedFindsOnlyCommittedIDs() throws {
         try withStore { store, _ throws in
             var batch = StoreFixture.opened("C-1", messageID: "m1").batch
