@@ -60,7 +60,6 @@ enum StoreSchema {
                 event TEXT NOT NULL
             ) STRICT;
             CREATE INDEX case_events_by_case ON case_events(case_id);
-            CREATE INDEX case_events_by_at ON case_events(at);
             """)
         try db.execute(sql: """
             CREATE TABLE source_keys (

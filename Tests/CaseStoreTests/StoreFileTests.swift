@@ -44,6 +44,20 @@ import Testing
         }
     }
 
+    @Test func aReaderOpensTheFileWhenNoDaemonRuns() throws {
+        try withScratchDirectory { directory throws in
+            let path = directory.appendingPathComponent("gridwatch.sqlite").path
+            let (machine, batch) = StoreFixture.opened("C-1")
+            do {
+                let store = try SQLiteCaseStore(path: path)
+                try store.commit(batch)
+            }
+            let reader = try SQLiteCaseStore(path: path, readOnly: true)
+            #expect(try reader.caseDetail("C-1")?.machine == machine)
+            #expect(try reader.outboxCount() == batch.outbox.count)
+        }
+    }
+
     @Test func anEmptyFileIsMigrated() throws {
         try withScratchDirectory { directory throws in
             let path = directory.appendingPathComponent("empty.sqlite").path
