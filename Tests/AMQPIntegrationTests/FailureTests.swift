@@ -34,9 +34,13 @@ struct FailureTests {
             #expect(death["reason"] == .string("rejected"))
             #expect(death["queue"] == .string(work))
             #expect(deadLettered.properties.headers["x-gridwatch-reason"] == .string("invalid: missing field service_code"))
-            try await client.deleteQueue(work)
-            try await client.deleteQueue(deadQueue)
+            // Delete from another connection once ours is closed: deleting a queue under our own
+            // consumer would make the broker cancel it and our client reconnect.
             await client.shutdown()
+            let admin = try await Broker.client(name: "gridwatch-test-admin")
+            try await admin.deleteQueue(work)
+            try await admin.deleteQueue(deadQueue)
+            await admin.shutdown()
         }
     }
 
