@@ -78,17 +78,6 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func removeFromOutbox(_ sequences: [Int64]) throws(StoreError) {
-        guard !sequences.isEmpty else { return }
-        guard !readOnly else { throw StoreError(.other, operation: "removeFromOutbox", message: "the store was opened read-only") }
-        try Self.perform("removeFromOutbox") { [pool] in
-            try pool.write { db in
-                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?")
-                for sequence in sequences { try delete.execute(arguments: [sequence]) }
-            }
-        }
-    }
-
     public func outboxCount() throws(StoreError) -> Int {
         try read("outboxCount") { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0

@@ -44,8 +44,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
                 }
             } else {
                 try migrator.migrate(pool)
-                // Refreshes the planner's statistics where they have drifted; cheap when they have not.
-                try pool.write { db in try db.execute(sql: "PRAGMA optimize") }
+                try pool.write { db in try Self.refreshStatistics(db) }
             }
         }
     }
@@ -67,24 +66,16 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         return configuration
     }
 
-    /// Deletes the ids of messages committed before `date`, returning how many went.
-    ///
-    /// The broker redelivers only deliveries that were never acknowledged, and a delivery is
-    /// acknowledged right after its commit, so an id is needed for minutes, not months. Keep a
-    /// generous margin (days) for publishers that resend after their own restart.
-    @discardableResult
-    public func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int {
-        try Self.perform("pruneProcessed") { [pool] in
-            try pool.write { db in
-                try db.cachedStatement(sql: "DELETE FROM processed_messages WHERE committed_at < ?")
-                    .execute(arguments: [date.timeIntervalSince1970])
-                let pruned = db.changesCount
-                // Pruning runs now and then for the daemon's whole life: a good time to let SQLite
-                // refresh the statistics its planner chooses indexes by.
-                try db.execute(sql: "PRAGMA optimize")
-                return pruned
-            }
-        }
+    /// Lets SQLite refresh the statistics its planner chooses indexes by, where they drifted.
+    /// `analysis_limit` bounds the work to a sample per index, so a large file opens quickly.
+    static func refreshStatistics(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA analysis_limit = 1000; PRAGMA optimize")
+    }
+
+    /// Refuses a write on a read-only store with a plain message, before SQLite would.
+    func requireWritable(_ operation: String) throws(StoreError) {
+        guard readOnly else { return }
+        throw StoreError(.other, operation: operation, message: "the store was opened read-only")
     }
 
     /// Runs `body`, turning whatever it throws into a `StoreError` named after `operation`.

@@ -40,6 +40,7 @@ import Testing
             let refused = try #require(throws: StoreError.self) { try reader.commit(StoreFixture.opened("C-3").batch) }
             #expect(refused.operation == "commit")
             #expect(throws: StoreError.self) { try reader.removeFromOutbox([1]) }
+            #expect(throws: StoreError.self) { try reader.pruneProcessed(olderThan: Date()) }
             #expect(try writer.load("C-3") == nil)
         }
     }

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import GridwatchDomain
 
-/// Writing a batch: one transaction, synced before `commit(_:)` returns.
+/// Writes: a batch in one transaction, synced before `commit(_:)` returns; published outbox
+/// rows and old message ids deleted.
 extension SQLiteCaseStore {
     public func commit(_ batch: StoreBatch) throws(StoreError) {
         guard !batch.isEmpty else { return }
-        guard !readOnly else { throw StoreError(.other, operation: "commit", message: "the store was opened read-only") }
+        try requireWritable("commit")
         let committedAt = Date().timeIntervalSince1970
         try Self.perform("commit") { [pool] in
             // One encoder for the whole batch; the default date strategy writes a `Date`'s own
@@ -19,6 +20,38 @@ extension SQLiteCaseStore {
                 try Self.saveDeadlines(batch, encoder: encoder, db: db)
                 try Self.appendOutbox(batch.outbox, db: db)
                 try Self.markProcessed(batch.messageIDs, at: committedAt, db: db)
+            }
+        }
+    }
+
+    /// Confirmed rows go in one transaction: one sync per confirmed batch, not one per row.
+    public func removeFromOutbox(_ sequences: [Int64]) throws(StoreError) {
+        guard !sequences.isEmpty else { return }
+        try requireWritable("removeFromOutbox")
+        try Self.perform("removeFromOutbox") { [pool] in
+            try pool.write { db in
+                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?")
+                for sequence in sequences { try delete.execute(arguments: [sequence]) }
+            }
+        }
+    }
+
+    /// Deletes the ids of messages committed before `date`, returning how many went.
+    ///
+    /// The broker redelivers only deliveries that were never acknowledged, and a delivery is
+    /// acknowledged right after its commit, so an id is needed for minutes, not months. Keep a
+    /// generous margin (days) for publishers that resend after their own restart.
+    @discardableResult
+    public func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int {
+        try requireWritable("pruneProcessed")
+        return try Self.perform("pruneProcessed") { [pool] in
+            try pool.write { db in
+                try db.cachedStatement(sql: "DELETE FROM processed_messages WHERE committed_at < ?")
+                    .execute(arguments: [date.timeIntervalSince1970])
+                let pruned = db.changesCount
+                // Pruning runs now and then for the daemon's whole life: a good time for this too.
+                try Self.refreshStatistics(db)
+                return pruned
             }
         }
     }
