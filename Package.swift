@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "DaemonIntegrationTests",
             dependencies: ["AMQP", "BrokerTestSupport", "CaseStore", "GridwatchDaemon", "GridwatchDomain", "GridConfig",
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),

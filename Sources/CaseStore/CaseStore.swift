@@ -43,6 +43,11 @@ public protocol CaseStore: Sendable {
     /// How many rows wait in the outbox.
     func outboxCount() throws(StoreError) -> Int
 
+    /// Forgets processed message ids committed before `date`; returns how many. Ids are needed
+    /// only while a message may still be redelivered or resent: keep days, not months.
+    @discardableResult
+    func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int
+
     /// Case summaries for listings, newest first.
     func cases(_ filter: CaseFilter) throws(StoreError) -> [CaseSummary]
 

@@ -55,6 +55,7 @@ public struct Daemon: Sendable {
         ])
         let services: [any Service] = [
             BrokerService(client: client),
+            MaintenanceService(store: store, logger: logger),
             OutboxService(client: client, store: store, wakeup: outboxWakeup, batchSize: settings.outbox.batchSize, logger: logger),
             DeadlineService(processor: processor, wakeup: deadlineWakeup, outbox: outboxWakeup, health: health, logger: logger),
             IntakeService(
