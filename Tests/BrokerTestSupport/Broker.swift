@@ -84,6 +84,20 @@ public enum Broker {
         }
     }
 
+    /// A broker node of a test's own, on `port`, for tests that restart a broker while other
+    /// suites run beside them. `node("start")`, `node("restart")`, `node("stop")`.
+    public static func node(port: Int, _ arguments: String...) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRIDWATCH_BROKER_PORT"] = String(port)
+        environment["GRIDWATCH_BROKER_NAME"] = "gridwatch-\(port)@localhost"
+        environment["GRIDWATCH_BROKER_DIR"] = repositoryRoot.appendingPathComponent(".run/broker-\(port)").path
+        let script = repositoryRoot.appendingPathComponent("scripts/broker").path
+        let status = try spawnAndWait([script] + arguments, environment: environment)
+        guard status == 0 else {
+            throw TestFailure("scripts/broker \(arguments.joined(separator: " ")) on port \(port) failed (\(status))")
+        }
+    }
+
     /// Reads everything a consumer gets until `count` messages or `timeout` of silence.
     public static func collect(_ consumer: Consumer, count: Int, client: AMQPClient, ack: Bool = true,
                         timeout: Duration = .seconds(10)) async -> [Delivery] {

@@ -21,8 +21,13 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// - Parameter shortDeadlines: every sign-for deadline 2 s and reminders every 2 s, so an
     ///   unsigned case climbs grid → community → street → district within seconds.
-    init(_ name: String, shortDeadlines: Bool = false) async throws {
-        vhostURL = try await Broker.freshVirtualHost(name)
+    /// - Parameter brokerURL: a broker of the test's own instead of a virtual host on the shared one.
+    init(_ name: String, shortDeadlines: Bool = false, brokerURL: String? = nil) async throws {
+        if let brokerURL {
+            vhostURL = brokerURL
+        } else {
+            vhostURL = try await Broker.freshVirtualHost(name)
+        }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gridwatch-test-\(UUID().uuidString)")
         configDirectory = directory.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
