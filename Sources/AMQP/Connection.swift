@@ -9,6 +9,7 @@ final class Connection {
     private let state: amqp_connection_state_t
     private var pool = amqp_pool_t()
     private(set) var isOpen = false
+    private var repeatedStrings = RepeatedStrings()
 
     init() {
         state = amqp_new_connection()
@@ -177,10 +178,14 @@ final class Connection {
 
     // MARK: Messages
 
-    /// Writes one publish; `extraHeaders` carries the client's own bookkeeping.
-    func publish(_ message: OutgoingMessage, on channel: UInt16, extraHeaders: FieldTable) throws(AMQPError) {
+    /// Writes one publish; `extraHeader` carries the client's own bookkeeping.
+    func publish(_ message: OutgoingMessage, on channel: UInt16, extraHeader: (key: String, value: Int64)?) throws(AMQPError) {
         defer { recycle_amqp_pool(&pool) }
-        var properties = message.properties.cProperties(in: &pool, extraHeaders: extraHeaders)
+        var properties = if let extraHeader {
+            message.properties.cProperties(in: &pool, extraHeader: extraHeader.key, extraHeader.value)
+        } else {
+            message.properties.cProperties(in: &pool)
+        }
         let status = message.body.withUnsafeBytes { body in
             let bytes = body.count == 0
                 ? amqp_empty_bytes : amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress!))
@@ -231,9 +236,9 @@ final class Connection {
         case AMQP_BASIC_DELIVER_METHOD:
             let deliver = decoded!.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
             let header = DeliverHeader(
-                consumerTag: String(amqpBytes: deliver.consumer_tag), deliveryTag: deliver.delivery_tag,
-                redelivered: deliver.redelivered != 0, exchange: String(amqpBytes: deliver.exchange),
-                routingKey: String(amqpBytes: deliver.routing_key))
+                deliveryTag: deliver.delivery_tag, redelivered: deliver.redelivered != 0,
+                exchange: RepeatedStrings.reuse(deliver.exchange, &repeatedStrings.exchange),
+                routingKey: RepeatedStrings.reuse(deliver.routing_key, &repeatedStrings.routingKey))
             let (properties, body) = try readContent(channel: channel, "read delivered message")
             return .deliver(channel: channel, header, properties, body)
         case AMQP_BASIC_ACK_METHOD:
@@ -283,7 +288,7 @@ final class Connection {
         let reply = amqp_read_message(state, channel, &message, 0)
         try check(reply, operation, channel: channel)
         defer { amqp_destroy_message(&message) }
-        return (MessageProperties(message.properties), Data(amqpBytes: message.body))
+        return (MessageProperties(message.properties, reusing: &repeatedStrings), Data(amqpBytes: message.body))
     }
 
     // MARK: Errors
@@ -362,7 +367,6 @@ enum Frame {
 }
 
 struct DeliverHeader {
-    var consumerTag: String
     var deliveryTag: UInt64
     var redelivered: Bool
     var exchange: String

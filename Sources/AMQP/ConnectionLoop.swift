@@ -201,19 +201,29 @@ final class ConnectionLoop: @unchecked Sendable {
         // Heartbeats are only sent from inside library calls: wake up often enough to send them.
         let heartbeat = configuration.heartbeatSeconds
         let pollMilliseconds = Int32(heartbeat > 0 ? min(1000, heartbeat * 250) : 1000)
+        // Two buffers trade places under the lock, so taking the commands allocates nothing.
+        var commands: [Command] = []
         while true {
-            let (commands, shuttingDown) = shared.withLock { shared in
-                defer { shared.commands.removeAll(keepingCapacity: true) }
-                return (shared.commands, shared.shuttingDown)
+            commands.removeAll(keepingCapacity: true)
+            let shuttingDown = shared.withLock { shared in
+                swap(&commands, &shared.commands)
+                return shared.shuttingDown
             }
+            var acks = AckCoalescer()
             for (index, command) in commands.enumerated() {
                 do {
+                    if case .ack(let origin, let tag, let multiple) = command {
+                        if let earlier = acks.add(origin, tag: tag, multiple: multiple) { try sendAck(earlier, connection) }
+                        continue
+                    }
+                    if let earlier = acks.take() { try sendAck(earlier, connection) }
                     try execute(command, connection)
                 } catch {
                     settle(commands[(index + 1)...], error)
                     throw error
                 }
             }
+            if let last = acks.take() { try sendAck(last, connection) }
             if shuttingDown {
                 try drainAndClose(connection)
                 return
@@ -242,10 +252,9 @@ final class ConnectionLoop: @unchecked Sendable {
         case .publish(let message, let completion):
             waiting.append((message, completion))
         case .ack(let origin, let tag, let multiple):
-            guard origin.generation == generation else { return }  // redelivered on the new connection
-            try connection.ack(tag, multiple: multiple, on: origin.channel)
+            try sendAck(.init(origin: origin, tag: tag, multiple: multiple), connection)
         case .nack(let origin, let tag, let multiple, let requeue):
-            guard origin.generation == generation else { return }
+            guard origin.generation == generation, !consumersStopped else { return }
             try connection.nack(tag, multiple: multiple, requeue: requeue, on: origin.channel)
         case .addConsumer(let consumer):
             let channel = ChannelNumber.firstConsumer + UInt16(consumers.count)
@@ -262,6 +271,14 @@ final class ConnectionLoop: @unchecked Sendable {
             for channel in consumers.keys.sorted() { connection.closeChannel(channel) }
             done()
         }
+    }
+
+    private func sendAck(_ ack: AckCoalescer.Ack, _ connection: Connection) throws(AMQPError) {
+        guard ack.origin.generation == generation else { return }  // redelivered on the new connection
+        // Stopping closed the consumers' channels, which put their unacknowledged deliveries
+        // back; an ack on a closed channel would make the broker close the whole connection.
+        guard !consumersStopped else { return }
+        try connection.ack(ack.tag, multiple: ack.multiple, on: ack.origin.channel)
     }
 
     /// Runs a synchronous call on the control channel. A channel-level failure (a declare that
@@ -289,9 +306,9 @@ final class ConnectionLoop: @unchecked Sendable {
         while waitingHead < waiting.count, tracker.outstanding < configuration.publishWindow, !blocked {
             let (message, completion) = waiting[waitingHead]
             waitingHead += 1
-            let extra: FieldTable = message.mandatory ? [Self.sequenceHeader: .int(Int64(tracker.nextSequence))] : [:]
+            let extra = message.mandatory ? (key: Self.sequenceHeader, value: Int64(tracker.nextSequence)) : nil
             do {
-                try connection.publish(message, on: ChannelNumber.publish, extraHeaders: extra)
+                try connection.publish(message, on: ChannelNumber.publish, extraHeader: extra)
             } catch {
                 completion(.failed(error))
                 throw error
@@ -304,21 +321,27 @@ final class ConnectionLoop: @unchecked Sendable {
         }
     }
 
-    /// Reads every frame that has arrived; returns how many.
+    /// Reads the frames that have arrived, at most `readChunk`; returns how many.
+    ///
+    /// The limit keeps the pipeline moving: deliveries go to their consumers in chunks, and
+    /// the loop takes the publishes and acks queued meanwhile before it reads on, rather than
+    /// holding everything until a long run of frames is read.
     private func readAvailable(_ connection: Connection) throws(AMQPError) -> Int {
         var count = 0
         var batches: [UInt16: [Delivery]] = [:]
         defer {
             for (channel, deliveries) in batches { consumers[channel]?.enqueue(deliveries) }
         }
-        while let frame = try connection.nextFrame(timeout: .zero) {
+        while count < Self.readChunk, let frame = try connection.nextFrame(timeout: .zero) {
             count += 1
             try handle(frame, connection, into: &batches)
-            if count % 256 == 0 { try flushPublishes(connection) }
         }
         connection.releaseBuffers()
         return count
     }
+
+    /// How many frames one `readAvailable` takes before the loop turns to its commands.
+    static let readChunk = 64
 
     private func handle(_ frame: Frame, _ connection: Connection, into batches: inout [UInt16: [Delivery]]) throws(AMQPError) {
         switch frame {
@@ -483,5 +506,37 @@ final class ConnectionLoop: @unchecked Sendable {
         case .ack, .nack: break  // the broker redelivers what was not acknowledged
         case .addConsumer(let consumer): consumer.finish()
         }
+    }
+}
+
+/// Folds the acknowledgements queued together into as few `basic.ack` frames as say the same.
+///
+/// A worker that acknowledges each delivery once its publish is confirmed queues one ack per
+/// message, and the confirms of one read arrive together: an ack with `multiple` for tag n
+/// covers every earlier ack of the same consumer channel, so only the last of such a run goes on
+/// the wire. Only consecutive acks are folded (any other command in between ends the run), so
+/// what the broker sees settles the same deliveries in the same order.
+struct AckCoalescer {
+    struct Ack {
+        var origin: Delivery.Origin
+        var tag: UInt64
+        var multiple: Bool
+    }
+
+    private var held: Ack?
+
+    /// Holds `ack`; returns the ack held before it when that one must be sent first.
+    mutating func add(_ origin: Delivery.Origin, tag: UInt64, multiple: Bool) -> Ack? {
+        let ack = Ack(origin: origin, tag: tag, multiple: multiple)
+        defer { held = ack }
+        guard let earlier = held else { return nil }
+        if multiple, earlier.origin == origin, earlier.tag <= tag { return nil }
+        return earlier
+    }
+
+    /// The ack still held, to send before anything else happens.
+    mutating func take() -> Ack? {
+        defer { held = nil }
+        return held
     }
 }

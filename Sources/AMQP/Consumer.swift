@@ -58,7 +58,8 @@ public final class Consumer: AsyncSequence, Sendable {
     func enqueue(_ deliveries: [Delivery]) {
         guard !deliveries.isEmpty else { return }
         let (waiter, batch): (CheckedContinuation<[Delivery], Never>?, [Delivery]) = state.withLock { state in
-            state.buffer.append(contentsOf: deliveries)
+            // Usually the reader has taken everything: then the array changes hands uncopied.
+            if state.buffer.isEmpty { state.buffer = deliveries } else { state.buffer.append(contentsOf: deliveries) }
             guard let waiter = state.waiter else { return (nil, []) }
             state.waiter = nil
             return (waiter, Self.take(&state.buffer, state.waiterMax))
@@ -83,7 +84,8 @@ public final class Consumer: AsyncSequence, Sendable {
 
     private static func take(_ buffer: inout [Delivery], _ max: Int) -> [Delivery] {
         if buffer.count <= max {
-            defer { buffer.removeAll(keepingCapacity: true) }
+            // Handing over the whole array (not a copy of it) leaves a fresh empty one behind.
+            defer { buffer = [] }
             return buffer
         }
         let batch = Array(buffer.prefix(max))

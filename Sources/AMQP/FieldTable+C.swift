@@ -110,9 +110,41 @@ extension String {
         self = String(decoding: UnsafeRawBufferPointer(start: base, count: bytes.len), as: UTF8.self)
     }
 
-    /// Copies the string into `pool` as AMQP bytes (not NUL-terminated).
+    /// Copies the string into `pool` as AMQP bytes (not NUL-terminated), straight from its UTF-8
+    /// storage: this runs several times per publish, so it makes no intermediate array.
     func amqpBytes(in pool: inout amqp_pool_t) -> amqp_bytes_t {
-        Array(utf8).amqpBytes(in: &pool)
+        var string = self
+        return string.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, utf8.count > 0, let raw = amqp_pool_alloc(&pool, utf8.count) else {
+                return amqp_empty_bytes
+            }
+            raw.copyMemory(from: base, byteCount: utf8.count)
+            return amqp_bytes_t(len: utf8.count, bytes: raw)
+        }
+    }
+
+    /// Whether the string's UTF-8 is exactly `bytes`.
+    func equals(amqpBytes bytes: amqp_bytes_t) -> Bool {
+        var string = self
+        return string.withUTF8 { utf8 in
+            guard utf8.count == bytes.len else { return false }
+            guard let base = utf8.baseAddress, utf8.count > 0, let other = bytes.bytes else { return true }
+            return memcmp(base, other, utf8.count) == 0
+        }
+    }
+}
+
+/// The strings that repeat in nearly every delivery of a connection (exchange, routing key,
+/// content type). Decoding each afresh costs an allocation per message; when the bytes match the
+/// last ones seen, the same `String` is handed out again.
+struct RepeatedStrings {
+    var exchange = ""
+    var routingKey = ""
+    var contentType = ""
+
+    static func reuse(_ bytes: amqp_bytes_t, _ slot: inout String) -> String {
+        if !slot.equals(amqpBytes: bytes) { slot = String(amqpBytes: bytes) }
+        return slot
     }
 }
 
@@ -145,10 +177,16 @@ extension Data {
 extension MessageProperties {
     /// Copies the properties of a received message.
     init(_ p: amqp_basic_properties_t) {
+        var strings = RepeatedStrings()
+        self.init(p, reusing: &strings)
+    }
+
+    /// Copies the properties of a received message, reusing the strings that repeat.
+    init(_ p: amqp_basic_properties_t, reusing strings: inout RepeatedStrings) {
         self.init()
         let flags = p._flags
         func has(_ flag: Int32) -> Bool { flags & amqp_flags_t(flag) != 0 }
-        if has(AMQP_BASIC_CONTENT_TYPE_FLAG) { contentType = String(amqpBytes: p.content_type) }
+        if has(AMQP_BASIC_CONTENT_TYPE_FLAG) { contentType = RepeatedStrings.reuse(p.content_type, &strings.contentType) }
         if has(AMQP_BASIC_CONTENT_ENCODING_FLAG) { contentEncoding = String(amqpBytes: p.content_encoding) }
         if has(AMQP_BASIC_HEADERS_FLAG) { headers = FieldTable(p.headers) }
         persistent = has(AMQP_BASIC_DELIVERY_MODE_FLAG) && p.delivery_mode == 2
@@ -165,6 +203,42 @@ extension MessageProperties {
 
     /// Builds C properties in `pool`, adding `extraHeaders` to the message's own.
     func cProperties(in pool: inout amqp_pool_t, extraHeaders: FieldTable = [:]) -> amqp_basic_properties_t {
+        var p = cPropertiesWithoutHeaders(in: &pool)
+        var allHeaders = headers
+        for (key, value) in extraHeaders { allHeaders[key] = value }
+        if !allHeaders.isEmpty {
+            p.headers = allHeaders.cTable(in: &pool)
+            p._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
+        }
+        return p
+    }
+
+    /// Builds C properties in `pool` for a publish that carries one integer header of the
+    /// client's own (the publish sequence number) after the message's headers, replacing a
+    /// message header of the same name. Equivalent to `cProperties(in:extraHeaders:)` with that
+    /// one header, but it runs once per publish, so it writes the entry straight into the pool
+    /// instead of building a Swift table first.
+    func cProperties(in pool: inout amqp_pool_t, extraHeader key: String, _ value: Int64) -> amqp_basic_properties_t {
+        var p = cPropertiesWithoutHeaders(in: &pool)
+        let capacity = headers.count + 1
+        let raw = amqp_pool_alloc(&pool, MemoryLayout<amqp_table_entry_t>.stride * capacity)!
+        let buffer = raw.bindMemory(to: amqp_table_entry_t.self, capacity: capacity)
+        var count = 0
+        for entry in headers.entries where entry.key != key {
+            buffer[count] = amqp_table_entry_t(key: entry.key.amqpBytes(in: &pool), value: entry.value.cValue(in: &pool))
+            count += 1
+        }
+        var field = amqp_field_value_t()
+        field.kind = UInt8(AMQP_FIELD_KIND_I64.rawValue)
+        field.value.i64 = value
+        buffer[count] = amqp_table_entry_t(key: key.amqpBytes(in: &pool), value: field)
+        count += 1
+        p.headers = amqp_table_t(num_entries: Int32(count), entries: buffer)
+        p._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
+        return p
+    }
+
+    private func cPropertiesWithoutHeaders(in pool: inout amqp_pool_t) -> amqp_basic_properties_t {
         var p = amqp_basic_properties_t()
         var flags: Int32 = AMQP_BASIC_DELIVERY_MODE_FLAG
         p.delivery_mode = persistent ? 2 : 1
@@ -189,12 +263,6 @@ extension MessageProperties {
         if let timestamp {
             p.timestamp = timestamp
             flags |= AMQP_BASIC_TIMESTAMP_FLAG
-        }
-        var allHeaders = headers
-        for (key, value) in extraHeaders { allHeaders[key] = value }
-        if !allHeaders.isEmpty {
-            p.headers = allHeaders.cTable(in: &pool)
-            flags |= AMQP_BASIC_HEADERS_FLAG
         }
         p._flags = amqp_flags_t(flags)
         return p

@@ -77,11 +77,13 @@ func purge(host: String, port: String, queues: [String]) async throws {
 }
 
 /// What the relay's confirms have settled: the deliveries waiting for their publish's confirm,
-/// and how far the acknowledged prefix reaches. Touched by the relay task (to record a
-/// delivery) and by the client's thread (publish completions).
+/// and how far the acknowledged prefix reaches. Touched by the relay task (to record deliveries)
+/// and by the client's thread (publish completions).
 final class RelayLedger: Sendable {
     private struct State {
-        var waiting: [Delivery?]
+        /// The batches as the consumer handed them out, from `head` on still (partly) unacknowledged.
+        var batches: [(start: Int, deliveries: [Delivery])] = []
+        var head = 0
         var confirmed: [Bool]
         /// Deliveries 0..<acknowledged are acknowledged (or about to be, by the caller).
         var acknowledged = 0
@@ -95,17 +97,19 @@ final class RelayLedger: Sendable {
 
     init(count: Int) {
         self.count = count
-        state = Mutex(State(waiting: Array(repeating: nil, count: count), confirmed: Array(repeating: false, count: count)))
+        state = Mutex(State(confirmed: Array(repeating: false, count: count)))
     }
 
-    func record(_ delivery: Delivery, at index: Int) {
-        state.withLock { $0.waiting[index] = delivery }
+    /// Records a batch of deliveries numbered from `start`, before any of them is published.
+    func record(_ batch: [Delivery], from start: Int) {
+        state.withLock { $0.batches.append((start, batch)) }
     }
 
-    /// A publish's outcome. Returns the delivery to acknowledge with `multiple` when the
-    /// confirmed prefix grew; publishes are numbered in delivery order, so acknowledging the
-    /// last delivery of the prefix acknowledges exactly the deliveries whose publish is confirmed.
-    func settle(_ index: Int, _ outcome: PublishOutcome) -> Delivery? {
+    /// A publish's outcome. Calls `acknowledge` with the last delivery of the confirmed prefix
+    /// when it grew; publishes are numbered in delivery order, so acknowledging that delivery
+    /// with `multiple` acknowledges exactly the deliveries whose publish is confirmed. The
+    /// waiter in `finished()` resumes only after the last acknowledgement has been queued.
+    func settle(_ index: Int, _ outcome: PublishOutcome, acknowledge: (Delivery) -> Void) {
         let (ack, resume): (Delivery?, (CheckedContinuation<String?, Never>, String?)?) = state.withLock { state in
             guard outcome == .confirmed else {
                 state.failure = state.failure ?? "publish \(index + 1) ended as \(outcome)"
@@ -115,12 +119,17 @@ final class RelayLedger: Sendable {
             let start = state.acknowledged
             while state.acknowledged < count, state.confirmed[state.acknowledged] { state.acknowledged += 1 }
             guard state.acknowledged > start else { return (nil, nil) }
-            let last = state.waiting[state.acknowledged - 1]
-            for released in start..<state.acknowledged { state.waiting[released] = nil }
-            return (last, state.acknowledged == count ? finish(&state) : nil)
+            let last = state.acknowledged - 1
+            while state.batches[state.head].start + state.batches[state.head].deliveries.count <= last {
+                state.batches[state.head].deliveries = []
+                state.head += 1
+            }
+            let batch = state.batches[state.head]
+            let delivery = batch.deliveries[last - batch.start]
+            return (delivery, state.acknowledged == count ? finish(&state) : nil)
         }
+        if let ack { acknowledge(ack) }
         if let (continuation, failure) = resume { continuation.resume(returning: failure) }
-        return ack
     }
 
     func fail(_ why: String) {
@@ -179,15 +188,15 @@ func relay(host: String, port: String, queue: String, exchange: String, routingK
             break
         }
         if started == nil { started = .now }
-        for delivery in batch {
-            let index = delivered
-            delivered += 1
-            ledger.record(delivery, at: index)
-            let message = OutgoingMessage(exchange: exchange, routingKey: routingKey, body: delivery.body, properties: properties)
+        ledger.record(batch, from: delivered)
+        for position in batch.indices {
+            let index = delivered + position
+            let message = OutgoingMessage(exchange: exchange, routingKey: routingKey, body: batch[position].body, properties: properties)
             client.publish(message) { outcome in
-                if let last = ledger.settle(index, outcome) { client.ack(last, multiple: true) }
+                ledger.settle(index, outcome) { client.ack($0, multiple: true) }
             }
         }
+        delivered += batch.count
     }
     let failure = await ledger.finished()
     // Commands run in order: once this returns, the last acknowledgement is on the wire.
