@@ -15,11 +15,14 @@ public struct Daemon: Sendable {
     public var configuration: GridwatchConfiguration
     public var stateDirectory: URL
     public var logger: Logger
+    /// The main configuration file, read again on SIGHUP; nil turns reloading off.
+    public var configurationPath: URL?
 
-    public init(configuration: GridwatchConfiguration, stateDirectory: URL, logger: Logger) {
+    public init(configuration: GridwatchConfiguration, stateDirectory: URL, logger: Logger, configurationPath: URL? = nil) {
         self.configuration = configuration
         self.stateDirectory = stateDirectory
         self.logger = logger
+        self.configurationPath = configurationPath
     }
 
     /// The SQLite file the configuration names, under the state directory unless absolute.
@@ -62,8 +65,12 @@ public struct Daemon: Sendable {
                 client: client, processor: processor, batchSize: settings.batchSize, prefetch: UInt16(settings.broker.prefetch),
                 committed: [outboxWakeup, deadlineWakeup], health: health, logger: logger),
         ]
+        var all = services
+        if let configurationPath {
+            all.insert(ReloadService(path: configurationPath, processor: processor, current: ConfigurationHolder(configuration), logger: logger), at: 1)
+        }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: all.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("gridwatch stopped")
     }
