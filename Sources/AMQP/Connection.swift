@@ -288,7 +288,13 @@ final class Connection {
         let reply = amqp_read_message(state, channel, &message, 0)
         try check(reply, operation, channel: channel)
         defer { amqp_destroy_message(&message) }
-        return (MessageProperties(message.properties, reusing: &repeatedStrings), Data(amqpBytes: message.body))
+        let properties = MessageProperties(message.properties, reusing: &repeatedStrings)
+        // The library copied the body into a buffer of its own (malloc); the Data takes it over
+        // rather than copying it once more, and frees it. The message is then destroyed without it.
+        guard message.body.len > 0, let body = message.body.bytes else { return (properties, Data()) }
+        let data = Data(bytesNoCopy: body, count: message.body.len, deallocator: .free)
+        message.body = amqp_empty_bytes
+        return (properties, data)
     }
 
     // MARK: Errors
