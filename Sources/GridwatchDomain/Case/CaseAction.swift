@@ -15,16 +15,9 @@ public enum CaseAction: Hashable, Sendable, Codable {
 }
 
 /// A deadline's identifier: case id + sequence.
-public struct DeadlineID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct DeadlineID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: DeadlineID, r: DeadlineID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// A point in time at which the case must have moved on.

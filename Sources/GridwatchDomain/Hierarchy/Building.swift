@@ -1,15 +1,7 @@
 /// A stable identifier for a building or courtyard within its grid, e.g. "gongti-north-38".
-public struct BuildingID: Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct BuildingID: StringIdentifier, ExpressibleByStringLiteral {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: BuildingID, r: BuildingID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// A building or courtyard (楼门/院): the optional fifth level. It locates cases and lets reports

@@ -1,15 +1,7 @@
 /// A stable identifier for a department or outside unit, e.g. "gas-company".
-public struct DepartmentID: Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct DepartmentID: StringIdentifier, ExpressibleByStringLiteral {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: DepartmentID, r: DepartmentID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// A functional department or outside unit that a street may summon ("街道吹哨、部门报到").

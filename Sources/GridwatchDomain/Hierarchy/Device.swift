@@ -1,15 +1,7 @@
 /// A stable identifier for an alarm, camera or care sensor, as the device reports it.
-public struct DeviceID: Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct DeviceID: StringIdentifier, ExpressibleByStringLiteral {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: DeviceID, r: DeviceID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// A registered device (技防): where it is decides where its events become cases.

@@ -1,15 +1,7 @@
 /// A stable identifier for a person, as the identity provider of the field app knows them.
-public struct PersonID: Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct PersonID: StringIdentifier, ExpressibleByStringLiteral {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: PersonID, r: PersonID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// How a notification reaches someone.

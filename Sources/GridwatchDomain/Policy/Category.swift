@@ -1,15 +1,7 @@
 /// A stable identifier for a category, e.g. "hotline.gas-leak" or "alarm.combustible-gas".
-public struct CategoryID: Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct CategoryID: StringIdentifier, ExpressibleByStringLiteral {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-    public var description: String { rawValue }
-    public static func < (l: CategoryID, r: CategoryID) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// What a report is about, and where it came from.
