@@ -66,6 +66,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The assessment table per unit as text, CSV and a self-contained HTML page with a chart.
+        .target(name: "GridwatchReports", dependencies: ["GridwatchDomain"]),
+        // Replays a file of timestamped events through the daemon's CaseProcessor on a virtual clock.
+        .target(
+            name: "GridwatchSimulation",
+            dependencies: [
+                "CaseStore",
+                "GridConfig",
+                "GridwatchDaemon",
+                "GridwatchDomain",
+                "GridwatchReports",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The thin executable: the command line.
         .executableTarget(
             name: "gridwatch",
@@ -75,6 +89,8 @@ let package = Package(
                 "GridwatchDaemon",
                 "GridwatchDomain",
                 "GridConfig",
+                "GridwatchReports",
+                "GridwatchSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,5 +129,11 @@ let package = Package(
         ),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),
+        .testTarget(name: "GridwatchReportsTests", dependencies: ["GridwatchReports", "GridwatchDomain"]),
+        // The simulator on small event files, and the simulate and report commands run as processes.
+        .testTarget(
+            name: "GridwatchSimulationTests",
+            dependencies: ["CaseStore", "GridConfig", "GridwatchDomain", "GridwatchReports", "GridwatchSimulation"]
+        ),
     ]
 )

@@ -5,7 +5,7 @@ struct Gridwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridwatch",
         abstract: "Grid-based case handling: hotline requests and sensor events in, cases dispatched and escalated on time.",
-        subcommands: [Run.self, CheckConfig.self, Cases.self, Publish.self, Definitions.self],
+        subcommands: [Run.self, CheckConfig.self, Cases.self, Publish.self, Definitions.self, Simulate.self, AssessmentReport.self],
         defaultSubcommand: nil)
 }
 
