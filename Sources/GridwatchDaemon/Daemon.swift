@@ -66,9 +66,15 @@ public struct Daemon: Sendable {
                 committed: [outboxWakeup, deadlineWakeup], health: health, logger: logger),
         ]
         var all = services
+        let systemd = SystemdService(notifier: SystemdNotifier(), health: health, processor: processor, store: store, logger: logger)
         if let configurationPath {
-            all.insert(ReloadService(path: configurationPath, processor: processor, current: ConfigurationHolder(configuration), logger: logger), at: 1)
+            all.insert(ReloadService(path: configurationPath, processor: processor, current: ConfigurationHolder(configuration), logger: logger,
+                                     onReload: { systemd.reload(starting: $0, outcome: $1) }), at: 1)
         }
+        // First, so it stops last and feeds the watchdog through the drain; its notice last, so
+        // STOPPING=1 goes out as soon as SIGTERM arrives.
+        all.insert(systemd, at: 0)
+        all.append(systemd.shutdownNotice)
         let group = ServiceGroup(configuration: .init(
             services: all.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

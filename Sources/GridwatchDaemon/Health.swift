@@ -7,6 +7,11 @@ public final class Health: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var brokerConnected = false
         public var storeError: String?
+        /// The intake has subscribed its consumers (with the broker connected: ready to systemd).
+        public var intakeConsuming = false
+        /// When the batch each intake queue is working on started; absent while a queue waits.
+        /// A batch held much longer than a commit takes means a stuck pipeline (the watchdog).
+        public var batchesInFlight: [String: ContinuousClock.Instant] = [:]
         public var isHealthy: Bool { brokerConnected && storeError == nil }
     }
 
@@ -19,4 +24,7 @@ public final class Health: Sendable {
     func storeFailed(_ error: any Error) { state.withLock { $0.storeError = "\(error)" } }
     func storeRecovered() { state.withLock { $0.storeError = nil } }
     func broker(connected: Bool) { state.withLock { $0.brokerConnected = connected } }
+    func intakeSubscribed() { state.withLock { $0.intakeConsuming = true } }
+    func batchStarted(queue: String) { state.withLock { $0.batchesInFlight[queue] = .now } }
+    func batchEnded(queue: String) { state.withLock { $0.batchesInFlight[queue] = nil } }
 }

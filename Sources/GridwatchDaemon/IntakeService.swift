@@ -19,6 +19,7 @@ struct IntakeService: Service {
 
     func run() async throws {
         let consumers = GridwatchTopology.sources.map { client.consume(queue: $0.queue, prefetch: prefetch) }
+        health.intakeSubscribed()
         // On SIGTERM: stop taking new batches; the batch in hand is finished and acknowledged.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -27,19 +28,27 @@ struct IntakeService: Service {
                 }
             }
         }
+        // The consumers' channels stay open until the connection closes at the end of the drain:
+        // RabbitMQ may ignore acknowledgements that reach a quorum queue just before their channel
+        // closes (rabbitmq-server#10327), which would redeliver the batch just finished. What was
+        // prefetched but not taken goes back to the queues when the connection closes.
         logger.info("intake stopped")
     }
 
     private func consume(_ consumer: Consumer) async {
-        while true {
+        // Checked before each batch: deliveries already buffered would otherwise keep the loop
+        // going after SIGTERM, as every acknowledgement lets the broker send more.
+        while !Task.isCancelled {
             let deliveries = await consumer.nextBatch(max: batchSize)
             if deliveries.isEmpty { return }
             let messages = deliveries.map(IncomingMessage.init)
             guard let dispositions = await processWithRetry(messages, queue: consumer.queue) else {
+                health.batchEnded(queue: consumer.queue)
                 return  // shutting down before the store came back: nothing acknowledged, all redelivered
             }
             for wakeup in committed { wakeup.ring() }
             await settle(deliveries, dispositions)
+            health.batchEnded(queue: consumer.queue)
         }
     }
 
@@ -49,6 +58,7 @@ struct IntakeService: Service {
         var attempt = 0
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(30))
         while true {
+            health.batchStarted(queue: queue)
             do {
                 let dispositions = try await processor.process(messages, now: Date())
                 if attempt > 0 {
@@ -58,6 +68,7 @@ struct IntakeService: Service {
                 return dispositions
             } catch {
                 health.storeFailed(error)
+                health.batchEnded(queue: queue)  // waiting for the store is not being stuck
                 let delay = backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
                 logger.error("cannot record a batch; retrying, nothing acknowledged", metadata: [
                     "store.error": "\(error)", "intake.queue": "\(queue)", "intake.batch": "\(messages.count)",

@@ -1,0 +1,104 @@
+import AMQP
+import BrokerTestSupport
+import CaseStore
+import Foundation
+import GRDB
+import GridwatchDaemon
+import Testing
+
+/// The daemon as systemd runs it (`Type=notify`, `WatchdogSec=`): the built binary, with a
+/// notification socket of the test's own in `NOTIFY_SOCKET`.
+@Suite("systemd notifications and watchdog")
+struct SystemdNotifyTests {
+    @Test("READY=1 once consuming, STATUS= lines, WATCHDOG=1 repeatedly, RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on SIGTERM, exit 0")
+    func notifications() async throws {
+        let harness = try await DaemonHarness("notify")
+        defer { Task { await harness.tearDown() } }
+        let socket = try NotifySocket(harness.directory.appendingPathComponent("notify.sock").path)
+        defer { socket.close() }
+        let pid = try Self.spawnDaemon(harness, socket: socket, watchdogMicroseconds: 2_000_000)
+        var exited = false
+        defer { if !exited { kill(pid, SIGKILL); _ = waitForExit(pid) } }
+
+        #expect(await harness.eventually { socket.count("READY=1") == 1 }, "\(socket.messages)")
+        #expect(socket.statuses.first?.hasPrefix("consuming; 0 open cases; outbox 0") == true, "\(socket.statuses)")
+        let readyAt = socket.lines.firstIndex(of: "READY=1")
+
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "N-1")) == .confirmed)
+        #expect(await harness.eventually { try harness.store().cases(CaseFilter()).count == 1 })
+        #expect(await harness.eventually(timeout: .seconds(15)) { socket.statuses.contains("consuming; 1 open case; outbox 0") },
+                "the status line follows the store: \(socket.statuses)")
+        // WATCHDOG_USEC 2 s: a ping every second.
+        let pings = socket.count("WATCHDOG=1")
+        #expect(await harness.eventually(timeout: .seconds(10)) { socket.count("WATCHDOG=1") >= pings + 3 })
+
+        kill(pid, SIGHUP)
+        #expect(await harness.eventually { socket.count("READY=1") == 2 }, "\(socket.messages)")
+        let lines = socket.lines
+        let reloading = try #require(lines.firstIndex(of: "RELOADING=1"))
+        #expect(readyAt.map { $0 < reloading } == true)
+        #expect(lines[reloading...].contains("READY=1"), "READY=1 after RELOADING=1")
+        #expect(lines.contains { $0.hasPrefix("MONOTONIC_USEC=") })
+        #expect(socket.statuses.contains("configuration reloaded"))
+
+        kill(pid, SIGTERM)
+        let status = waitForExit(pid)
+        exited = true
+        #expect(status == 0)
+        let stopping = try #require(socket.lines.firstIndex(of: "STOPPING=1"))
+        #expect(stopping > reloading)
+        #expect(socket.statuses.contains { $0.hasPrefix("stopping") })
+    }
+
+    @Test("a failing store keeps the watchdog fed: waiting for it is what the daemon should do, and a restart would not help")
+    func storeFailureKeepsWatchdog() async throws {
+        let harness = try await DaemonHarness("notify-store")
+        defer { Task { await harness.tearDown() } }
+        let socket = try NotifySocket(harness.directory.appendingPathComponent("notify.sock").path)
+        defer { socket.close() }
+        // 14 s: a ping every 7 s, more than SQLite's 5 s busy wait that each attempt spends.
+        let pid = try Self.spawnDaemon(harness, socket: socket, watchdogMicroseconds: 14_000_000)
+        defer {
+            kill(pid, SIGTERM)
+            _ = waitForExit(pid)
+        }
+        #expect(await harness.eventually { socket.count("READY=1") == 1 })
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "S-0")) == .confirmed)
+        #expect(await harness.eventually { try harness.store().cases(CaseFilter()).count == 1 })
+
+        let blocker = try DatabaseQueue(path: harness.databasePath)
+        let released = Task.detached {
+            try blocker.inDatabase { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                Thread.sleep(forTimeInterval: 18)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "S-1", grid: "110101008001002")) == .confirmed)
+        let pingsBefore = socket.count("WATCHDOG=1")
+        #expect(await harness.eventually(timeout: .seconds(12)) { socket.statuses.contains { $0.hasPrefix("store failing:") } },
+                "\(socket.statuses)")
+        try await released.value
+        // 18 s of refusals, a ping due every 7 s.
+        #expect(socket.count("WATCHDOG=1") >= pingsBefore + 2, "pings went on while the store refused")
+        #expect(await harness.eventually(timeout: .seconds(40)) { try harness.store().cases(CaseFilter()).count == 2 })
+        #expect(await harness.eventually(timeout: .seconds(10)) { socket.statuses.last?.hasPrefix("consuming; 2 open cases") == true },
+                "\(socket.statuses.suffix(3))")
+    }
+
+    /// The built binary, as systemd would start it: NOTIFY_SOCKET and WATCHDOG_USEC set, the
+    /// broker URL from the environment.
+    static func spawnDaemon(_ harness: DaemonHarness, socket: NotifySocket, watchdogMicroseconds: Int) throws -> pid_t {
+        try FileManager.default.createDirectory(atPath: harness.statePath, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRIDWATCH_AMQP_URL"] = harness.vhostURL
+        environment["NOTIFY_SOCKET"] = socket.address
+        environment["WATCHDOG_USEC"] = "\(watchdogMicroseconds)"
+        environment.removeValue(forKey: "WATCHDOG_PID")
+        let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+        return try spawn([binary, "run", "--config", harness.configDirectory.appendingPathComponent("gridwatch.yaml").path,
+                          "--state-directory", harness.statePath],
+                         environment: environment, output: harness.directory.appendingPathComponent("daemon.log").path)
+    }
+}
