@@ -5,7 +5,7 @@ import GridwatchReports
 extension SimulationReport {
     /// The report for a reader: counts first, then the assessment tables.
     public func text() -> String {
-        var out = "Simulated \(Self.time(period.lowerBound)) to \(Self.time(period.upperBound))\n\n"
+        var out = "Simulated \(AssessmentTable(level: .street, period: period, rows: [], timeZone: timeZone).periodText)\n\n"
         out += "events: \(events.read) read, \(events.applied) applied, \(events.duplicates) duplicates, "
         out += "\(events.deadLettered.values.reduce(0, +)) dead-lettered, \(events.ignored.values.reduce(0, +)) ignored"
         if !events.unreadable.isEmpty { out += ", \(events.unreadable.count) unreadable" }
@@ -99,9 +99,5 @@ extension SimulationReport {
     private static func byLevel(_ counts: [String: Int]) -> String {
         guard !counts.isEmpty else { return "none" }
         return counts.sorted { levelOrder($0.key) < levelOrder($1.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    }
-
-    static func time(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     }
 }

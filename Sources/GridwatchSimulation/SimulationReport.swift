@@ -71,6 +71,8 @@ public struct SimulationReport: Sendable {
     public var openAtEnd: [String: Int] = [:]
     /// The assessment of the streets and of the communities over `period`.
     public var assessment: [AssessmentTable] = []
+    /// The zone times are shown in.
+    public var timeZone: TimeZone = .gmt
 
     init(period: Range<Date>, events: Events, deadlinesFired: Int) {
         self.period = period
@@ -80,7 +82,7 @@ public struct SimulationReport: Sendable {
 
     /// Counts the store's cases opened since `start` and the outbox rows after `sequence`.
     mutating func collect(from store: any CaseStore, openedSince start: Date, outboxAfter sequence: Int64,
-                          hierarchy: Hierarchy) throws(StoreError) {
+                          hierarchy: Hierarchy, timeZone: TimeZone) throws(StoreError) {
         var filter = CaseFilter()
         filter.openedAfter = start.addingTimeInterval(-0.001)
         filter.limit = Int(Int32.max)
@@ -100,7 +102,8 @@ public struct SimulationReport: Sendable {
         try countOutbox(store, after: sequence)
         let cards = Assessment.compute(records, period: period)
         let names = Assessment.Unit.names(in: hierarchy)
-        assessment = [Level.street, .community].map { AssessmentTable(cards, level: $0, period: period, names: names) }
+        assessment = [Level.street, .community].map { AssessmentTable(cards, level: $0, period: period, names: names, timeZone: timeZone) }
+        self.timeZone = timeZone
     }
 
     private mutating func countOutbox(_ store: any CaseStore, after start: Int64) throws(StoreError) {

@@ -36,8 +36,9 @@ public struct Simulator: Sendable {
         public var virtualTime: Date
     }
 
-    /// Replays `input` and reports what happened. `until` defaults to 7 days after the last event.
-    public func run(_ input: SimulationInput, until: Date? = nil,
+    /// Replays `input` and reports what happened. `until` defaults to 7 days after the last event;
+    /// `timeZone` is the zone the report shows times in.
+    public func run(_ input: SimulationInput, until: Date? = nil, timeZone: TimeZone = .gmt,
                     progress: (@Sendable (Progress) -> Void)? = nil) async throws -> SimulationReport {
         let processor = try CaseProcessor(configuration: configuration, store: store, logger: logger)
         let start = input.events.first?.at ?? until ?? Date(timeIntervalSince1970: 0)
@@ -49,7 +50,9 @@ public struct Simulator: Sendable {
         var deadlinesFired = 0
 
         for (index, event) in input.events.enumerated() where event.at <= end {
-            deadlinesFired += try await advance(processor, to: event.at)
+            deadlinesFired += try await advance(processor, to: event.at) { time in
+                progress?(Progress(eventsDone: index, eventsTotal: input.events.count, virtualTime: time))
+            }
             guard let message = incoming(event) else {
                 tally.count(.deadLetter(reason: "unknown_case", detail: "no case holds the report \(event.caseOf ?? "")"), line: event.line)
                 continue
@@ -59,18 +62,23 @@ public struct Simulator: Sendable {
             progress?(Progress(eventsDone: index + 1, eventsTotal: input.events.count, virtualTime: event.at))
         }
         tally.afterEnd = input.events.count(where: { $0.at > end })
-        deadlinesFired += try await advance(processor, to: end)
+        deadlinesFired += try await advance(processor, to: end) { time in
+            progress?(Progress(eventsDone: input.events.count, eventsTotal: input.events.count, virtualTime: time))
+        }
         progress?(Progress(eventsDone: input.events.count, eventsTotal: input.events.count, virtualTime: end))
 
         var report = SimulationReport(period: start..<end, events: tally, deadlinesFired: deadlinesFired)
-        try report.collect(from: store, openedSince: start, outboxAfter: outboxStart, hierarchy: configuration.hierarchy)
+        try report.collect(from: store, openedSince: start, outboxAfter: outboxStart, hierarchy: configuration.hierarchy,
+                           timeZone: timeZone)
         return report
     }
 
-    /// Fires every deadline due by `time`, each batch at the instant it was due.
-    private func advance(_ processor: CaseProcessor, to time: Date) async throws -> Int {
+    /// Fires every deadline due by `time`, each batch at the instant it was due, telling
+    /// `clock` where the virtual clock stands (the run-on after the last event may be long).
+    private func advance(_ processor: CaseProcessor, to time: Date, clock: (Date) -> Void) async throws -> Int {
         var fired = 0
         while let next = try await processor.nextDeadline(), next <= time {
+            clock(next)
             var batch = try await processor.fireDueDeadlines(now: next).fired
             // Rounding can make the earliest row look due a hair before the store hands it out.
             if batch == 0 { batch = try await processor.fireDueDeadlines(now: time).fired }

@@ -19,7 +19,7 @@ struct AssessmentReport: ParsableCommand {
 
     @OptionGroup var store: Cases.StoreOptions
 
-    @Option(help: "The configuration, for unit names (otherwise codes only).")
+    @Option(name: .shortAndLong, help: "The configuration, for unit names (otherwise codes only).")
     var config: String?
 
     @Option(help: "First day (YYYY-MM-DD, or an ISO 8601 time). Default: the first of this month.")

@@ -29,6 +29,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Run the clock on to this time (ISO 8601 with zone). Default: 7 days after the last event.")
     var until: String?
 
+    @Option(help: "The zone the report shows times in, e.g. Asia/Shanghai. Default: the machine's.")
+    var timeZone: String?
+
     @Option(help: "Report format: text or json.")
     var format: SimulationFormat = .text
 
@@ -45,6 +48,9 @@ struct Simulate: AsyncParsableCommand {
         if let until {
             guard let date = SimulationInput.parseTime(until) else { throw ValidationError("--until '\(until)' is not an ISO 8601 time with a zone") }
             untilDate = date
+        }
+        guard let zone = timeZone.map(TimeZone.init(identifier:)) ?? .current else {
+            throw ValidationError("unknown time zone '\(timeZone ?? "")'")
         }
         let configuration = try loadConfiguration(config)
         let input: SimulationInput
@@ -70,7 +76,7 @@ struct Simulate: AsyncParsableCommand {
         let progress = isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil
         var onProgress: (@Sendable (Simulator.Progress) -> Void)?
         if let progress { onProgress = { progress.show($0) } }
-        let report = try await simulator.run(input, until: untilDate, progress: onProgress)
+        let report = try await simulator.run(input, until: untilDate, timeZone: zone, progress: onProgress)
         progress?.finish()
 
         let data = switch format {
@@ -92,12 +98,12 @@ final class ProgressLine: Sendable {
     func show(_ progress: Simulator.Progress) {
         let now = ContinuousClock.now
         let due = last.withLock { last in
-            guard progress.eventsDone == progress.eventsTotal || last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return false }
+            guard last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return false }
             last = now
             return true
         }
         guard due else { return }
-        let time = progress.virtualTime.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+        let time = progress.virtualTime.formatted(.iso8601)
         FileHandle.standardError.write(Data("\r\u{1B}[Kevents \(progress.eventsDone)/\(progress.eventsTotal)  virtual time \(time)".utf8))
     }
 

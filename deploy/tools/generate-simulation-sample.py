@@ -8,7 +8,7 @@ camera detections and care-sensor alerts, and the field work on them: sign-for b
 worker (sometimes late, then by the community station head), handling, the supervisor's
 verification (sometimes failed: rework), the callback's rating (sometimes unsatisfied), and
 summoned departments reporting in. A few cases are never signed for and climb to the district;
-a few events are invalid and dead-lettered. Deterministic: the same seed writes the same file.
+a few requests are delivered twice; a few events are invalid and dead-lettered. Deterministic: the same seed writes the same file.
 
     python3 deploy/tools/generate-simulation-sample.py [--seed N] [--out PATH]
 """
@@ -34,15 +34,28 @@ HOTLINE = [
     ("objects-from-height", 2, "high"), ("neighbour-dispute", 6, "normal"), ("consultation", 8, "consultation"),
     ("gas-leak", 0.4, "critical"), ("fire", 0.2, "critical"),
 ]
-SIGN_FOR = {"critical": 10 * MIN, "high": HOUR, "utility": HOUR, "normal": 2 * HOUR, "consultation": 2 * HOUR}
-# Resolve deadlines by level, counted from the dispatch to that level.
-RESOLVE = {
-    "critical": {"grid": HOUR, "community": 30 * MIN},
-    "high": {"grid": 24 * HOUR, "community": 24 * HOUR},
-    "utility": {"grid": 12 * HOUR, "community": 6 * HOUR},
-    "normal": {"grid": 72 * HOUR, "community": 48 * HOUR},
-    "consultation": {"community": 48 * HOUR},
+# Sign-for and resolve deadlines by level; a resolve deadline runs from the dispatch to the level.
+SIGN_FOR = {
+    "critical": {"grid": 10 * MIN, "community": 10 * MIN, "street": 10 * MIN},
+    "high": {"grid": HOUR, "community": HOUR, "street": 30 * MIN},
+    "utility": {"grid": HOUR, "community": HOUR, "street": HOUR},
+    "normal": {"grid": 2 * HOUR, "community": 2 * HOUR, "street": HOUR},
+    "consultation": {"community": 2 * HOUR, "street": HOUR},
 }
+RESOLVE = {
+    "critical": {"grid": HOUR, "community": 30 * MIN, "street": 15 * MIN},
+    "high": {"grid": 24 * HOUR, "community": 24 * HOUR, "street": 12 * HOUR},
+    "utility": {"grid": 12 * HOUR, "community": 6 * HOUR, "street": 3 * HOUR},
+    "normal": {"grid": 72 * HOUR, "community": 48 * HOUR, "street": 24 * HOUR},
+    "consultation": {"community": 48 * HOUR, "street": 24 * HOUR},
+}
+# Where a case is signed for: mostly where it starts; sometimes late, one or two levels up;
+# sometimes never (it climbs to the top level and is reminded there).
+SIGNED_AT = {
+    "critical": [("grid", 0.99), (None, 0.01)],
+    "consultation": [("community", 0.95), ("street", 0.03), (None, 0.02)],
+}
+DEFAULT_SIGNED_AT = [("grid", 0.88), ("community", 0.07), ("street", 0.03), (None, 0.02)]
 VERIFY = {"critical": 2 * HOUR}
 DEFAULT_VERIFY = 24 * HOUR
 # Departments summoned at dispatch by critical policies (owners, and the overrides' extra summons).
@@ -82,6 +95,7 @@ class Week:
                             "supervisor": grid["staff"]["gridSupervisor"],
                             "head": community["staff"]["stationHead"],
                             "secretary": community["staff"]["communitySecretary"],
+                            "duty": street["staff"]["streetDutyOfficer"][0],
                             "buildings": [b["name"] for b in grid.get("buildings", [])],
                         })
         self.devices = {kind: [d for d in devices if d["id"].startswith(kind)] for kind in ("gas", "smoke", "cam", "care")}
@@ -111,21 +125,19 @@ class Week:
         r = self.random
         for department, contact in summoned:
             self.field(opened + r.uniform(4, 15) * MIN, case_of, "reportIn", person=contact, department=department)
-        if r.random() < 0.03:
+        choices = SIGNED_AT.get(severity, DEFAULT_SIGNED_AT)
+        level = r.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
+        if level is None:
             return  # nobody signs for it: it climbs to the top level and is reminded there
-        sign_window = SIGN_FOR[severity]
-        starts_at_community = severity == "consultation"
-        if not starts_at_community and r.random() < 0.08 and severity != "critical":
-            # Signed for late, after it climbed to the community: the station head takes it.
-            level, since = "community", opened + sign_window
-            signed = since + r.uniform(0.1, 0.8) * sign_window
-            handler = grid["head"]
-        else:
-            level, since = ("community" if starts_at_community else "grid"), opened
-            signed = opened + r.uniform(0.05, 0.85) * sign_window
-            handler = r.choice([grid["head"], grid["secretary"]]) if starts_at_community else grid["worker"]
+        windows = SIGN_FOR[severity]
+        levels = list(windows)
+        # The case reaches `level` when every sign-for window below it has passed.
+        since = opened + sum((windows[below] for below in levels[:levels.index(level)]), dt.timedelta())
+        sign_window = windows[level]
+        signed = since + r.uniform(0.05, 0.85) * sign_window
+        handler = {"grid": grid["worker"], "community": r.choice([grid["head"], grid["secretary"]]), "street": grid["duty"]}[level]
         self.field(signed, case_of, "signFor", person=handler)
-        if r.random() < 0.04:
+        if r.random() < 0.02:
             return  # signed for but never handled: the resolve deadline escalates it
         resolve = RESOLVE[severity][level]
         if severity != "critical" and r.random() < 0.3:
@@ -182,6 +194,8 @@ class Week:
         if not building:
             del body["address_string"]
         self.add(at, "hotline.12345", body)
+        if self.random.random() < 0.01:  # the hotline system sends it again: a duplicate, counted once
+            self.add(at + dt.timedelta(seconds=2), "hotline.12345", body)
         return request_id
 
     def alarm(self, day):
