@@ -48,6 +48,9 @@ public protocol CaseStore: Sendable {
     @discardableResult
     func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int
 
+    /// Open cases counted by the level holding them and their street, for the metrics.
+    func openCaseCounts() throws(StoreError) -> [OpenCaseCount]
+
     /// Case summaries for listings, newest first.
     func cases(_ filter: CaseFilter) throws(StoreError) -> [CaseSummary]
 
@@ -134,6 +137,19 @@ public struct CaseFilter: Sendable, Equatable {
     public var limit: Int = 100
 
     public init() {}
+}
+
+/// How many open cases one level of one street holds; `level` is nil before dispatch.
+public struct OpenCaseCount: Hashable, Sendable {
+    public var level: String?
+    public var street: String
+    public var count: Int
+
+    public init(level: String?, street: String, count: Int) {
+        self.level = level
+        self.street = street
+        self.count = count
+    }
 }
 
 /// One row of a case listing.

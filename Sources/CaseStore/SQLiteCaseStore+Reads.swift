@@ -84,6 +84,14 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func openCaseCounts() throws(StoreError) -> [OpenCaseCount] {
+        try read("openCaseCounts") { db in
+            let rows = try Row.fetchAll(db.cachedStatement(
+                sql: "SELECT level, street, COUNT(*) AS n FROM cases WHERE ended = 0 GROUP BY level, street"))
+            return rows.map { OpenCaseCount(level: $0["level"], street: $0["street"], count: $0["n"]) }
+        }
+    }
+
     public func cases(_ filter: CaseFilter) throws(StoreError) -> [CaseSummary] {
         guard filter.limit > 0 else { return [] }
         let query = CaseQuery(filter)

@@ -15,6 +15,17 @@ extension ConfigurationReader {
             daemon.outbox.batchSize = size
         }
         if let d = root.field("daemon", in: entries, required: false) { readDaemon(d) }
+        if let m = root.field("metrics", in: entries, required: false), let e = m.mapping(allowed: ["address", "port", "summaryEvery"]) {
+            if let a = m.field("address", in: e, required: false)?.string(maxLength: 255) { daemon.metrics.address = a }
+            if let p = m.field("port", in: e, required: false)?.int(in: 0...65535) { daemon.metrics.port = p }
+            if let s = m.field("summaryEvery", in: e, required: false) {
+                if case .scalar(let scalar) = s.node, scalar.string == "0" {
+                    daemon.metrics.summaryEvery = 0
+                } else if let seconds = s.duration() {
+                    daemon.metrics.summaryEvery = Int(seconds)
+                }
+            }
+        }
     }
 
     private mutating func readBroker(_ cursor: YAMLCursor) {

@@ -46,7 +46,7 @@ struct ConfigurationReader {
 
     static let domainSections: Set<String> = ["people", "districts", "departments", "devices", "categories", "policies"]
     /// Sections of the main file that belong to the daemon, not to the domain; left alone here.
-    static let daemonSections: Set<String> = ["broker", "store", "outbox", "daemon"]
+    static let daemonSections: Set<String> = ["broker", "store", "outbox", "metrics", "daemon"]
 
     mutating func readMain(file: String, text: String, include: (String) -> String?) {
         guard let root = compose(text, file: file, sink: sink) else { return }

@@ -33,6 +33,16 @@ public struct DaemonSettings: Hashable, Sendable {
         public init() {}
     }
 
+    public struct Metrics: Hashable, Sendable {
+        /// Address of the `/metrics`, `/healthz`, `/readyz` endpoint. Default 127.0.0.1 (loopback only).
+        public var address = "127.0.0.1"
+        /// Default 9464; 0 turns the endpoint off.
+        public var port = 9464
+        /// Seconds between one-line summaries in the log. Default 60; 0 turns them off.
+        public var summaryEvery = 60
+        public init() {}
+    }
+
     public struct Outbox: Hashable, Sendable {
         /// Rows published per round. Default 500.
         public var batchSize = 500
@@ -48,6 +58,7 @@ public struct DaemonSettings: Hashable, Sendable {
     public var broker = Broker()
     public var store = Store()
     public var outbox = Outbox()
+    public var metrics = Metrics()
     /// Messages handled per store transaction. Default 256.
     public var batchSize = 256
     /// Broker user → what it may send. Default: `guest` may send everything (development only).

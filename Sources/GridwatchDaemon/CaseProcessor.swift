@@ -21,8 +21,11 @@ public actor CaseProcessor {
     /// Recently used machines, so a busy case is not decoded from the store for every message.
     private var cache: [CaseID: CaseMachine] = [:]
     private let cacheLimit = 20_000
+    private let metrics: DaemonMetrics?
 
-    public init(configuration: GridwatchConfiguration, store: any CaseStore, logger: Logger) throws(StoreError) {
+    public init(configuration: GridwatchConfiguration, store: any CaseStore, logger: Logger,
+                metrics: DaemonMetrics? = nil) throws(StoreError) {
+        self.metrics = metrics
         self.configuration = configuration
         decoder = IntakeDecoder(limits: Self.limits(configuration))
         encoder = OutboxEncoder(configuration: configuration)
@@ -186,6 +189,7 @@ public actor CaseProcessor {
                 lateness = max(lateness, now.timeIntervalSince(stored.deadline.at))
                 guard var machine = try machine(stored.caseID, &work) else { continue }
                 let actions = machine.deadlinePassed(stored.deadline.id, now: now)
+                if !actions.isEmpty { metrics?.deadlineMissed(kind: Self.name(of: stored.deadline.kind)) }
                 let family = index.keys[machine.id]?.family ?? family(of: machine)
                 try record(machine, actions, family: family, now: now, &work)
             }
@@ -194,6 +198,7 @@ public actor CaseProcessor {
             throw error
         }
         try commit(work)
+        metrics?.deadlinesFired(count: due.count, lateness: lateness)
         return (due.count, lateness)
     }
 
@@ -221,6 +226,7 @@ public actor CaseProcessor {
                 work.batch.removedDeadlines.append(id)
             case .emit(let event):
                 work.batch.events.append(event)
+                observe(event, in: machine)
                 do {
                     work.batch.outbox.append(try encoder.event(event, machine: machine, now: now))
                 } catch {
@@ -245,8 +251,10 @@ public actor CaseProcessor {
         batch.cases = work.machines.values.sorted { $0.id < $1.id }
         batch.sourceKeys = work.sourceKeys
         guard !batch.isEmpty else { return }
+        let started = ContinuousClock.now
         do {
             try store.commit(batch)
+            metrics?.storeCommit(ContinuousClock.now - started)
         } catch {
             rollBack(work)
             throw error
@@ -260,6 +268,32 @@ public actor CaseProcessor {
         for (id, previous) in work.previousKeys {
             if let previous { index.upsert(previous) } else { index.remove(id) }
         }
+    }
+
+    /// Escalations, and the times to sign for and to resolve, as they happen.
+    private func observe(_ event: CaseEvent, in machine: CaseMachine) {
+        guard let metrics else { return }
+        switch event.kind {
+        case .escalated(let from, let to, _):
+            metrics.escalated(from: "\(from)", to: "\(to)")
+        case .signedFor(let level, _, _):
+            let dispatchedAt = machine.history.last { event in
+                switch event.kind {
+                case .dispatched, .escalated, .redispatched, .reopened: true
+                default: false
+                }
+            }?.at
+            if let dispatchedAt { metrics.timeToSignFor(event.at.timeIntervalSince(dispatchedAt), level: "\(level)") }
+        case .handled(let level, _, _, _):
+            if let opened = machine.history.first?.at { metrics.timeToResolve(event.at.timeIntervalSince(opened), level: "\(level)") }
+        default:
+            break
+        }
+    }
+
+    static func name(of kind: Deadline.Kind) -> String {
+        let text = "\(kind)"
+        return String(text.prefix { $0 != "(" })
     }
 
     private func machine(_ id: CaseID, _ work: inout Work) throws(StoreError) -> CaseMachine? {

@@ -34,16 +34,23 @@ public struct Daemon: Sendable {
     public func run() async throws {
         let settings = configuration.daemon
         let store = try SQLiteCaseStore(path: storePath)
-        let processor = try CaseProcessor(configuration: configuration, store: store, logger: logger)
+        let metrics = DaemonMetrics()
+        let processor = try CaseProcessor(configuration: configuration, store: store, logger: logger, metrics: metrics)
         let health = Health()
+        let holder = ConfigurationHolder(configuration)
         let amqp = try Self.amqpConfiguration(settings.broker)
         let brokerLogger = logger
         let client = try AMQPClient(
             configuration: amqp, topology: GridwatchTopology.topology, logger: logger,
             onEvent: { event in
                 switch event {
-                case .connected: health.broker(connected: true)
-                case .disconnected, .connectFailed: health.broker(connected: false)
+                case .connected(let attempt):
+                    health.broker(connected: true)
+                    metrics.brokerConnected(true)
+                    if attempt > 1 { metrics.brokerReconnect() }
+                case .disconnected, .connectFailed:
+                    health.broker(connected: false)
+                    metrics.brokerConnected(false)
                 case .blocked(let reason): brokerLogger.warning("broker blocks publishing", metadata: ["amqp.reason": "\(reason)"])
                 case .unblocked, .consumerCancelled, .channelReopened: break
                 }
@@ -59,17 +66,24 @@ public struct Daemon: Sendable {
         let services: [any Service] = [
             BrokerService(client: client),
             MaintenanceService(store: store, logger: logger),
-            OutboxService(client: client, store: store, wakeup: outboxWakeup, batchSize: settings.outbox.batchSize, logger: logger),
+            OutboxService(client: client, store: store, wakeup: outboxWakeup, batchSize: settings.outbox.batchSize, logger: logger,
+                          metrics: metrics),
             DeadlineService(processor: processor, wakeup: deadlineWakeup, outbox: outboxWakeup, health: health, logger: logger),
             IntakeService(
                 client: client, processor: processor, batchSize: settings.batchSize, prefetch: UInt16(settings.broker.prefetch),
-                committed: [outboxWakeup, deadlineWakeup], health: health, logger: logger),
+                committed: [outboxWakeup, deadlineWakeup], health: health, logger: logger, metrics: metrics),
         ]
         var all = services
         let systemd = SystemdService(notifier: SystemdNotifier(), health: health, processor: processor, store: store, logger: logger)
         if let configurationPath {
-            all.insert(ReloadService(path: configurationPath, processor: processor, current: ConfigurationHolder(configuration), logger: logger,
+            all.insert(ReloadService(path: configurationPath, processor: processor, current: holder, logger: logger,
                                      onReload: { systemd.reload(starting: $0, outcome: $1) }), at: 1)
+        }
+        var metricsService = MetricsService(store: store, metrics: metrics, health: health, configuration: holder, logger: logger)
+        metricsService.summaryEvery = settings.metrics.summaryEvery > 0 ? .seconds(settings.metrics.summaryEvery) : nil
+        all.insert(metricsService, at: 1)
+        if settings.metrics.port > 0 {
+            all.insert(MetricsServer(host: settings.metrics.address, port: settings.metrics.port, metrics: metrics, health: health, logger: logger), at: 1)
         }
         // First, so it stops last and feeds the watchdog through the drain; its notice last, so
         // STOPPING=1 goes out as soon as SIGTERM arrives.

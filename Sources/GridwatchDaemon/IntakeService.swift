@@ -16,6 +16,7 @@ struct IntakeService: Service {
     let committed: [Wakeup]
     let health: Health
     let logger: Logger
+    var metrics: DaemonMetrics? = nil
 
     func run() async throws {
         let consumers = GridwatchTopology.sources.map { client.consume(queue: $0.queue, prefetch: prefetch) }
@@ -42,12 +43,16 @@ struct IntakeService: Service {
             let deliveries = await consumer.nextBatch(max: batchSize)
             if deliveries.isEmpty { return }
             let messages = deliveries.map(IncomingMessage.init)
+            let source = String(consumer.queue.split(separator: ".").last ?? "")
+            metrics?.received(source: source, count: messages.count)
+            let started = ContinuousClock.now
             guard let dispositions = await processWithRetry(messages, queue: consumer.queue) else {
                 health.batchEnded(queue: consumer.queue)
                 return  // shutting down before the store came back: nothing acknowledged, all redelivered
             }
+            metrics?.batchProcessed(ContinuousClock.now - started)
             for wakeup in committed { wakeup.ring() }
-            await settle(deliveries, dispositions)
+            await settle(deliveries, dispositions, source: source)
             health.batchEnded(queue: consumer.queue)
         }
     }
@@ -68,6 +73,7 @@ struct IntakeService: Service {
                 return dispositions
             } catch {
                 health.storeFailed(error)
+                metrics?.storeFailure(kind: error.kind.rawValue)
                 health.batchEnded(queue: queue)  // waiting for the store is not being stuck
                 let delay = backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
                 logger.error("cannot record a batch; retrying, nothing acknowledged", metadata: [
@@ -84,16 +90,21 @@ struct IntakeService: Service {
         }
     }
 
-    private func settle(_ deliveries: [Delivery], _ dispositions: [Disposition]) async {
+    private func settle(_ deliveries: [Delivery], _ dispositions: [Disposition], source: String) async {
         var deadLetters: [(Delivery, OutgoingMessage)] = []
         for (delivery, disposition) in zip(deliveries, dispositions) {
             switch disposition {
-            case .applied, .duplicate:
+            case .applied:
+                client.ack(delivery)
+            case .duplicate:
+                metrics?.duplicate(source: source)
                 client.ack(delivery)
             case .ignored(let reason):
+                metrics?.ignored(source: source, reason: reason)
                 logger.info("message ignored", metadata: ["intake.reason": "\(reason)", "intake.routing_key": "\(delivery.routingKey)"])
                 client.ack(delivery)
             case .deadLetter(let reason, let detail):
+                metrics?.rejected(source: source, reason: reason)
                 logger.warning("message dead-lettered", metadata: [
                     "intake.reason": "\(reason)", "intake.detail": "\(detail)", "intake.routing_key": "\(delivery.routingKey)",
                 ])

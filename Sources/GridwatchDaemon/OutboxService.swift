@@ -14,6 +14,7 @@ struct OutboxService: Service {
     let wakeup: Wakeup
     let batchSize: Int
     let logger: Logger
+    var metrics: DaemonMetrics? = nil
     /// How long a graceful shutdown keeps publishing what is left. Default 10 s.
     var drainLimit: Duration = .seconds(10)
 
@@ -48,6 +49,7 @@ struct OutboxService: Service {
                 continue
             }
             let outcomes = await client.publish(rows.map(Self.message))
+            for (row, outcome) in zip(rows, outcomes) { metrics?.published(channel: row.exchange, confirmed: outcome == .confirmed) }
             let confirmed = zip(rows, outcomes).filter { $0.1 == .confirmed }.map(\.0.sequence)
             if !confirmed.isEmpty {
                 do {

@@ -12,6 +12,8 @@ final class DaemonHarness: @unchecked Sendable {
     let vhostURL: String
     let directory: URL
     let configDirectory: URL
+    /// The daemon's /metrics port, free when the harness was made.
+    let metricsPort: Int
     var configuration: GridwatchConfiguration
     let observer: AMQPClient
     private var task: Task<Void, Error>?
@@ -32,9 +34,12 @@ final class DaemonHarness: @unchecked Sendable {
         configDirectory = directory.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
         let sample = Broker.repositoryRoot.appendingPathComponent("deploy/config")
+        metricsPort = Self.freePort()
         for file in try FileManager.default.contentsOfDirectory(atPath: sample.path) where file.hasSuffix(".yaml") {
             var text = try String(contentsOf: sample.appendingPathComponent(file), encoding: .utf8)
             if shortDeadlines, file == "policies.yaml" { text = Self.shorten(text) }
+            // Daemons of tests running side by side each need a metrics port of their own.
+            if file == "gridwatch.yaml" { text += "\nmetrics:\n  port: \(metricsPort)\n" }
             try text.write(to: configDirectory.appendingPathComponent(file), atomically: true, encoding: .utf8)
         }
         configuration = try GridwatchConfiguration.load(contentsOf: configDirectory.appendingPathComponent("gridwatch.yaml"))
@@ -42,6 +47,24 @@ final class DaemonHarness: @unchecked Sendable {
         configuration.daemon.broker.heartbeat = 5
         // The observer declares the topology too, so nothing published before the daemon starts is lost.
         observer = try await Broker.client(vhostURL, topology: GridwatchTopology.topology, name: "observer")
+    }
+
+    /// A TCP port nothing listens on right now (the kernel's pick for port 0).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Every sign-for and resolve deadline in seconds; reminders every 2 s.

@@ -1,0 +1,89 @@
+import CaseStore
+import Foundation
+import GridConfig
+import GridwatchDomain
+import Logging
+import ServiceLifecycle
+
+/// Keeps the gauges that are read from the store fresh (open cases, outbox backlog, assessment
+/// rates) and writes a one-line summary to the log for those who watch journald rather than
+/// Prometheus.
+struct MetricsService: Service {
+    let store: any CaseStore
+    let metrics: DaemonMetrics
+    let health: Health
+    let configuration: ConfigurationHolder
+    let logger: Logger
+    /// nil: no summary lines.
+    var summaryEvery: Duration? = .seconds(60)
+    var gaugesEvery: Duration = .seconds(15)
+    var assessmentEvery: Duration = .seconds(300)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var lastSummary = ContinuousClock.now
+            var lastAssessment = ContinuousClock.now - assessmentEvery
+            var previous = metrics.summary
+            while !Task.isCancelled {
+                refreshGauges()
+                if ContinuousClock.now - lastAssessment >= assessmentEvery {
+                    refreshAssessment()
+                    lastAssessment = ContinuousClock.now
+                }
+                if let summaryEvery, ContinuousClock.now - lastSummary >= summaryEvery {
+                    previous = logSummary(since: previous)
+                    lastSummary = ContinuousClock.now
+                }
+                try? await Task.sleep(for: gaugesEvery)
+            }
+        }
+    }
+
+    private func refreshGauges() {
+        do {
+            let counts = try store.openCaseCounts()
+            let names = configuration.configuration.hierarchy
+            metrics.casesOpen(counts.map { (level: $0.level ?? "received", street: names.street(code: $0.street)?.name ?? $0.street, count: $0.count) })
+            metrics.outboxPending(try store.outboxCount())
+        } catch {
+            logger.warning("cannot read gauges from the store", metadata: ["store.error": "\(error)"])
+        }
+    }
+
+    /// 响应率, 解决率, 满意率, 按时结案率, 返工率 over the last 30 days, per street and community.
+    private func refreshAssessment() {
+        let now = Date()
+        do {
+            let records = try store.assessmentRecords(openedBefore: now)
+            let scorecards = Assessment.compute(records, period: now.addingTimeInterval(-30 * 86_400)..<now)
+            let hierarchy = configuration.configuration.hierarchy
+            for (unit, card) in scorecards where unit.level == .street || unit.level == .community {
+                let name = unit.level == .street ? hierarchy.street(code: unit.code)?.name : hierarchy.community(code: unit.code)?.name
+                let label = name.map { "\($0) (\(unit.code))" } ?? unit.code
+                let rates: [(String, Double?)] = [
+                    ("response", card.responseRate), ("resolution", card.resolutionRate), ("satisfaction", card.satisfactionRate),
+                    ("on_time", card.onTimeRate), ("rework", card.reworkRate),
+                ]
+                for (rate, value) in rates {
+                    if let value { metrics.assessment(unit: label, level: "\(unit.level)", rate: rate, value: value) }
+                }
+            }
+        } catch {
+            logger.warning("cannot compute assessment rates", metadata: ["store.error": "\(error)"])
+        }
+    }
+
+    private func logSummary(since previous: DaemonMetrics.Totals) -> DaemonMetrics.Totals {
+        let now = metrics.summary
+        let snapshot = health.snapshot
+        let open = (try? store.openCaseCounts().reduce(0) { $0 + $1.count }) ?? -1
+        let outbox = (try? store.outboxCount()) ?? -1
+        logger.info("summary", metadata: [
+            "events.received": "\(now.received - previous.received)", "events.rejected": "\(now.rejected - previous.rejected)",
+            "escalations": "\(now.escalations - previous.escalations)", "published": "\(now.published - previous.published)",
+            "cases.open": "\(open)", "outbox.pending": "\(outbox)", "broker.connected": "\(snapshot.brokerConnected)",
+            "broker.reconnects": "\(now.reconnects)", "store.ok": "\(snapshot.storeError == nil)",
+        ])
+        return now
+    }
+}
