@@ -7,7 +7,7 @@ final class NotifySocket: @unchecked Sendable {
     let address: String
     private let descriptor: Int32
     private let lock = NSLock()
-    private var datagrams: [String] = []
+    private var datagrams: [(at: ContinuousClock.Instant, text: String)] = []
     private var closing = false
     private let reader = DispatchSemaphore(value: 0)
 
@@ -37,7 +37,10 @@ final class NotifySocket: @unchecked Sendable {
     }
 
     /// Every datagram so far.
-    var messages: [String] { lock.withLock { datagrams } }
+    var messages: [String] { lock.withLock { datagrams.map(\.text) } }
+
+    /// When each `WATCHDOG=1` arrived.
+    var pings: [ContinuousClock.Instant] { lock.withLock { datagrams.filter { $0.text == "WATCHDOG=1" }.map(\.at) } }
 
     /// Every `KEY=value` line so far, datagram after datagram.
     var lines: [String] { messages.flatMap { $0.split(separator: "\n").map(String.init) } }
@@ -60,7 +63,7 @@ final class NotifySocket: @unchecked Sendable {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 {
                 let text = String(decoding: buffer[..<count], as: UTF8.self)
-                lock.withLock { datagrams.append(text) }
+                lock.withLock { datagrams.append((.now, text)) }
             }
         }
         reader.signal()

@@ -87,6 +87,44 @@ struct SystemdNotifyTests {
                 "\(socket.statuses.suffix(3))")
     }
 
+    @Test("a batch held past half the watchdog timeout stops the pings, so systemd would restart the daemon; they resume when it ends")
+    func stuckBatchStopsWatchdog() async throws {
+        let harness = try await DaemonHarness("notify-stuck")
+        defer { Task { await harness.tearDown() } }
+        let socket = try NotifySocket(harness.directory.appendingPathComponent("notify.sock").path)
+        defer { socket.close() }
+        // 3 s: a ping every 1.5 s, and a batch in hand for more than 1.5 s counts as stuck. A
+        // locked database holds each attempt for SQLite's 5 s busy wait: a batch that long, for real.
+        let pid = try Self.spawnDaemon(harness, socket: socket, watchdogMicroseconds: 3_000_000)
+        defer {
+            kill(pid, SIGTERM)
+            _ = waitForExit(pid)
+        }
+        #expect(await harness.eventually { socket.count("READY=1") == 1 })
+        let blocker = try DatabaseQueue(path: harness.databasePath)
+        let released = Task.detached {
+            try blocker.inDatabase { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                Thread.sleep(forTimeInterval: 12)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let lockedAt = ContinuousClock.now
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "W-1")) == .confirmed)
+        try await released.value
+        #expect(await harness.eventually { try harness.store().cases(CaseFilter()).count == 1 })
+        let resumed = await harness.eventually(timeout: .seconds(10)) { (socket.pings.last ?? lockedAt) > lockedAt + .seconds(13) }
+        #expect(resumed, "pings resume once the batch is through")
+
+        let pings = socket.pings
+        let gaps = zip(pings, pings.dropFirst()).map { $1 - $0 }
+        #expect(gaps.contains { $0 > .seconds(3) }, "a gap past the 3 s timeout: \(gaps)")
+        let log = try String(contentsOfFile: harness.directory.appendingPathComponent("daemon.log").path, encoding: .utf8)
+        #expect(log.contains("withholding the watchdog"))
+        #expect(log.contains("feeding the watchdog again"))
+    }
+
     /// The built binary, as systemd would start it: NOTIFY_SOCKET and WATCHDOG_USEC set, the
     /// broker URL from the environment.
     static func spawnDaemon(_ harness: DaemonHarness, socket: NotifySocket, watchdogMicroseconds: Int) throws -> pid_t {
