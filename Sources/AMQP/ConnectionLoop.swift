@@ -89,18 +89,20 @@ final class ConnectionLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a command and wakes the thread if it sleeps.
+    /// Queues a command and wakes the thread if it sleeps. One lock for both: this runs for
+    /// every publish and ack, while the loop's thread takes the same lock.
     func submit(_ command: Command) {
-        let rejected: Command? = shared.withLock { shared in
-            if shared.finished { return command }
+        let (rejected, sleeping): (Command?, Bool) = shared.withLock { shared in
+            if shared.finished { return (command, false) }
             shared.commands.append(command)
-            return nil
+            defer { shared.sleeping = false }
+            return (nil, shared.sleeping)
         }
         if let rejected {
             Self.fail(rejected, AMQPError(.shuttingDown, operation: "submit"))
             return
         }
-        wake()
+        if sleeping { writeWakeup() }
     }
 
     func requestShutdown() {
@@ -113,10 +115,12 @@ final class ConnectionLoop: @unchecked Sendable {
             defer { shared.sleeping = false }
             return shared.sleeping
         }
-        if shouldWrite {
-            var one: UInt8 = 1
-            _ = write(wakeWriter, &one, 1)
-        }
+        if shouldWrite { writeWakeup() }
+    }
+
+    private func writeWakeup() {
+        var one: UInt8 = 1
+        _ = write(wakeWriter, &one, 1)
     }
 
     // MARK: The thread
