@@ -53,7 +53,7 @@ public struct Simulator: Sendable {
             deadlinesFired += try await advance(processor, to: event.at) { time in
                 progress?(Progress(eventsDone: index, eventsTotal: input.events.count, virtualTime: time))
             }
-            guard let message = incoming(event) else {
+            guard let message = try incoming(event) else {
                 tally.count(.deadLetter(reason: "unknown_case", detail: "no case holds the report \(event.caseOf ?? "")"), line: event.line)
                 continue
             }
@@ -90,10 +90,10 @@ public struct Simulator: Sendable {
 
     /// The message the broker would have delivered, with the case id filled in for `caseOf`;
     /// nil when no case holds that report.
-    private func incoming(_ event: SimulationEvent) -> IncomingMessage? {
+    private func incoming(_ event: SimulationEvent) throws(StoreError) -> IncomingMessage? {
         var body = event.body
         if let sourceKey = event.caseOf {
-            guard let id = try? store.caseID(forSourceKey: sourceKey) else { return nil }
+            guard let id = try store.caseID(forSourceKey: sourceKey) else { return nil }
             if var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] {
                 object["caseId"] = id.rawValue
                 body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? body
