@@ -28,14 +28,20 @@ public struct IncomingMessage: Sendable {
     public init(_ delivery: Delivery) {
         let properties = delivery.properties
         self.init(
-            messageID: properties.messageID ?? "body:\(delivery.routingKey):\(Self.fingerprint(delivery.body))",
+            messageID: properties.messageID ?? Self.derivedMessageID(routingKey: delivery.routingKey, body: delivery.body),
             routingKey: delivery.routingKey, body: delivery.body, userID: properties.userID,
             person: properties.headers["x-gridwatch-person"]?.stringValue,
             department: properties.headers["x-gridwatch-department"]?.stringValue)
     }
 
+    /// The id of a message published without one: its routing key and a fingerprint of its body,
+    /// so a redelivery of the same message is still recognised.
+    public static func derivedMessageID(routingKey: String, body: Data) -> String {
+        "body:\(routingKey):\(fingerprint(body))"
+    }
+
     /// FNV-1a, 64 bits: stable across runs and machines (Swift's hashValue is not).
-    static func fingerprint(_ data: Data) -> String {
+    public static func fingerprint(_ data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data {
             hash ^= UInt64(byte)

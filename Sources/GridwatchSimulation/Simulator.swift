@@ -99,7 +99,7 @@ public struct Simulator: Sendable {
                 body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? body
             }
         }
-        let messageID = event.messageID ?? "body:\(event.routingKey):\(Self.fingerprint(event.body))"
+        let messageID = event.messageID ?? IncomingMessage.derivedMessageID(routingKey: event.routingKey, body: event.body)
         return IncomingMessage(
             messageID: messageID, routingKey: event.routingKey, body: body, userID: Self.userID,
             person: event.person, department: event.department)
@@ -109,15 +109,5 @@ public struct Simulator: Sendable {
         var last: Int64 = 0
         while let row = try store.outbox(after: last, limit: 1000).last { last = row.sequence }
         return last
-    }
-
-    /// FNV-1a, 64 bits, like the daemon's id for messages without one: stable across runs.
-    static func fingerprint(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 }
