@@ -24,14 +24,4 @@ static inline amqp_rpc_reply_t gw_amqp_login_plain(amqp_connection_state_t state
                                       client_properties, AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
-/// The same for the EXTERNAL mechanism (a TLS client certificate names the user), whose one
-/// variadic argument is the identity.
-static inline amqp_rpc_reply_t gw_amqp_login_external(amqp_connection_state_t state, char const *vhost,
-                                                      int channel_max, int frame_max, int heartbeat,
-                                                      amqp_table_t const *client_properties,
-                                                      char const *identity) {
-    return amqp_login_with_properties(state, vhost, channel_max, frame_max, heartbeat,
-                                      client_properties, AMQP_SASL_METHOD_EXTERNAL, identity);
-}
-
 #endif
