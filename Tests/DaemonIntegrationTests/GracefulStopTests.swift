@@ -59,9 +59,15 @@ struct GracefulStopTests {
     func sigtermStopsConsuming() async throws {
         let harness = try await DaemonHarness("drain-backlog")
         defer { Task { await harness.tearDown() } }
+        // One message per batch and per prefetch: the backlog takes long enough to stop the
+        // daemon in the middle of it on any machine, and what a stop lets through is counted exactly.
+        let main = harness.configDirectory.appendingPathComponent("gridwatch.yaml")
+        let text = try String(contentsOf: main, encoding: .utf8)
+            .replacingOccurrences(of: "prefetch: 256", with: "prefetch: 1").replacingOccurrences(of: "batchSize: 256", with: "batchSize: 1")
+        try text.write(to: main, atomically: true, encoding: .utf8)
         let grids = harness.configuration.hierarchy.gridCodes.map(\.rawValue)
         let codes = ["garbage", "noise", "street-vending"]
-        let total = 4000
+        let total = 3000
         let ids = (0..<total).map { "b-\($0)" }
         let messages = (0..<total).map { index in
             OutgoingMessage(
@@ -73,12 +79,15 @@ struct GracefulStopTests {
         #expect(outcomes.allSatisfy { $0 == .confirmed })
 
         let daemon = try Self.spawnDaemon(harness)
-        #expect(await harness.eventually(timeout: .seconds(60)) { try harness.store().processed(ids).count > 0 })
+        #expect(await harness.eventually(timeout: .seconds(60)) { try harness.store().processed(ids).count >= 20 })
+        let beforeStop = try harness.store().processed(ids).count
         let stoppedIn = try await Self.stop(daemon)
         #expect(stoppedIn < Self.stopLimit)
         let processed = try harness.store().processed(ids).count
-        #expect(processed < total, "stopped after \(processed) of \(total): it kept consuming after SIGTERM")
-        // What it did not take is back in the queue, ready for the next start.
+        #expect(processed < total)
+        // The batch in hand (one message per queue) and what the measurement raced with, not the rest.
+        #expect(processed - beforeStop < 50, "\(processed - beforeStop) more after SIGTERM: it kept consuming")
+        // Every acknowledgement reached the broker; what it did not take is back in the queue.
         let ready = try await harness.observer.purge(queue: "gridwatch.intake.hotline")
         #expect(processed + Int(ready) == total, "\(processed) recorded + \(ready) ready")
     }

@@ -66,22 +66,23 @@ struct SystemdNotifyTests {
         #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "S-0")) == .confirmed)
         #expect(await harness.eventually { try harness.store().cases(CaseFilter()).count == 1 })
 
-        let blocker = try DatabaseQueue(path: harness.databasePath)
-        let released = Task.detached {
-            try blocker.inDatabase { db in
-                try db.execute(sql: "BEGIN EXCLUSIVE")
-                Thread.sleep(forTimeInterval: 18)
-                try db.execute(sql: "COMMIT")
-            }
-        }
-        try await Task.sleep(for: .milliseconds(300))
+        let released = try await Self.holdWriteLock(harness.databasePath, for: 18)
+        let lockedAt = ContinuousClock.now
         #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "S-1", grid: "110101008001002")) == .confirmed)
-        let pingsBefore = socket.count("WATCHDOG=1")
-        #expect(await harness.eventually(timeout: .seconds(12)) { socket.statuses.contains { $0.hasPrefix("store failing:") } },
+        #expect(await harness.eventually(timeout: .seconds(20)) { socket.statuses.contains { $0.hasPrefix("store failing:") } },
                 "\(socket.statuses)")
-        try await released.value
-        // 18 s of refusals, a ping due every 7 s.
-        #expect(socket.count("WATCHDOG=1") >= pingsBefore + 2, "pings went on while the store refused")
+        await released()
+        let releasedAt = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))  // the test's own threads may be slow to read under load
+        // 18 s of refusals, a ping due every 7 s: never a gap systemd would act on.
+        let pings = socket.pings
+        #expect(pings.filter { $0 > lockedAt && $0 < releasedAt + .seconds(3) }.count >= 2,
+                "pings went on while the store refused: \(pings.map { $0 - lockedAt }), released at \(releasedAt - lockedAt)")
+        let gaps = zip(pings, pings.dropFirst()).map { $1 - $0 }
+        #expect(gaps.allSatisfy { $0 < .seconds(14) }, "\(gaps)")
+        let log = try String(contentsOfFile: harness.directory.appendingPathComponent("daemon.log").path, encoding: .utf8)
+        #expect(log.contains("cannot record a batch; retrying"))
+        #expect(!log.contains("withholding the watchdog"))
         #expect(await harness.eventually(timeout: .seconds(40)) { try harness.store().cases(CaseFilter()).count == 2 })
         #expect(await harness.eventually(timeout: .seconds(10)) { socket.statuses.last?.hasPrefix("consuming; 2 open cases") == true },
                 "\(socket.statuses.suffix(3))")
@@ -101,18 +102,10 @@ struct SystemdNotifyTests {
             _ = waitForExit(pid)
         }
         #expect(await harness.eventually { socket.count("READY=1") == 1 })
-        let blocker = try DatabaseQueue(path: harness.databasePath)
-        let released = Task.detached {
-            try blocker.inDatabase { db in
-                try db.execute(sql: "BEGIN EXCLUSIVE")
-                Thread.sleep(forTimeInterval: 12)
-                try db.execute(sql: "COMMIT")
-            }
-        }
-        try await Task.sleep(for: .milliseconds(300))
+        let released = try await Self.holdWriteLock(harness.databasePath, for: 12)
         let lockedAt = ContinuousClock.now
         #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "W-1")) == .confirmed)
-        try await released.value
+        await released()
         #expect(await harness.eventually { try harness.store().cases(CaseFilter()).count == 1 })
         let resumed = await harness.eventually(timeout: .seconds(10)) { (socket.pings.last ?? lockedAt) > lockedAt + .seconds(13) }
         #expect(resumed, "pings resume once the batch is through")
@@ -123,6 +116,39 @@ struct SystemdNotifyTests {
         let log = try String(contentsOfFile: harness.directory.appendingPathComponent("daemon.log").path, encoding: .utf8)
         #expect(log.contains("withholding the watchdog"))
         #expect(log.contains("feeding the watchdog again"))
+    }
+
+    /// Takes SQLite's write lock from a connection of the test's own and returns once it holds
+    /// it, with a function that waits until it is released, `seconds` later. The connection
+    /// sleeps on a thread of its own: a sleeping cooperative thread would starve the other tests.
+    static func holdWriteLock(_ path: String, for seconds: Double) async throws -> @Sendable () async -> Void {
+        let blocker = try DatabaseQueue(path: path)
+        let released = DispatchSemaphore(value: 0)
+        try await withCheckedThrowingContinuation { (locked: CheckedContinuation<Void, Error>) in
+            Thread.detachNewThread {
+                var told = false
+                do {
+                    try blocker.inDatabase { db in
+                        try db.execute(sql: "BEGIN EXCLUSIVE")
+                        told = true
+                        locked.resume()
+                        Thread.sleep(forTimeInterval: seconds)
+                        try db.execute(sql: "COMMIT")
+                    }
+                } catch {
+                    if !told { locked.resume(throwing: error) }
+                }
+                released.signal()
+            }
+        }
+        return {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    released.wait()
+                    continuation.resume()
+                }
+            }
+        }
     }
 
     /// The built binary, as systemd would start it: NOTIFY_SOCKET and WATCHDOG_USEC set, the
