@@ -143,6 +143,7 @@ extension CaseMachine {
             }
             var actions: [CaseAction] = []
             pendingExtension = nil
+            statedDeadline = statedDeadline.map { $0.addingTimeInterval(until.timeIntervalSince(resolveBy)) }
             state = .signedFor(level: level, by: holder, resolveBy: until)
             setPhaseDeadline(.resolve(level), at: until, into: &actions)
             record(.extensionGranted(by: person, until: until), now: now, into: &actions)
@@ -208,7 +209,7 @@ extension CaseMachine {
             pendingExtension = nil
             state = .handled(level: level, by: person, resolveBy: resolveBy)
             setPhaseDeadline(.verify(level), at: now.addingTimeInterval(policy.verifyWithin), into: &actions)
-            record(.handled(level: level, by: person, inTime: now <= resolveBy, note: note), now: now, into: &actions)
+            record(.handled(level: level, by: person, inTime: now <= (statedDeadline ?? resolveBy), note: note), now: now, into: &actions)
             notifyVerifiers(now: now, into: &actions)
             return actions
         case .received, .dispatched, .sentBack, .parked, .handled: return notInPhase("handle")

@@ -54,6 +54,12 @@ public struct CaseMachine: Hashable, Sendable, Codable {
     var pendingExtension: Date?
     var repeatsSinceRaise: Int
     var sequence: Int
+    /// The one deadline the case was given when dispatched (接诉即办: one ticket, one stated
+    /// deadline): dispatch plus the resolve times of every level from the start to the top, which
+    /// the policies set to 2 h, 24 h, 7 d or 15 d. Escalation does not move it; an approved
+    /// extension does. "Handled in time" (按时结案率) is judged against it, not against the level's
+    /// own resolve deadline, which escalation replaces whenever it passes.
+    public internal(set) var statedDeadline: Date?
 
     /// Opens a case in `received` with its first report and returns the `opened` event. Nothing is
     /// sent to anyone until `dispatch(now:)`, so the daemon can persist the case first.
@@ -80,6 +86,7 @@ public struct CaseMachine: Hashable, Sendable, Codable {
         self.pendingExtension = nil
         self.repeatsSinceRaise = 0
         self.sequence = 0
+        self.statedDeadline = nil
     }
 
     // MARK: Public view
@@ -143,6 +150,8 @@ public struct CaseMachine: Hashable, Sendable, Codable {
         case .received:
             var actions: [CaseAction] = []
             let p = policy
+            statedDeadline = now.addingTimeInterval(
+                Level.allCases.filter { $0 >= p.startLevel && $0 <= p.topLevel }.reduce(0) { $0 + p.resolve(at: $1) })
             enterDispatched(p.startLevel, reason: .dispatched, now: now, into: &actions)
             for level in p.notifyAtOnce.sorted() where level != p.startLevel {
                 notifyLevel(level, reason: .informed, now: now, into: &actions)
