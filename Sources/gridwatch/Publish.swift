@@ -9,11 +9,13 @@ struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send one intake message (hotline request, alarm, camera detection, care alert, field update) and wait for the broker's confirm.",
         discussion: """
-            The body is a JSON file (see deploy/schemas/examples) or standard input. The message goes to the
-            gridwatch.intake exchange with routing key <kind>.cli and user_id set to the URL's user, as a
-            hotline system or sensor platform would send it.
+            The body comes from flags, from a JSON file (see deploy/schemas/examples), or both (flags win);
+            with neither, from standard input. The message goes to the gridwatch.intake exchange with routing
+            key <kind>.cli and user_id set to the URL's user, as a hotline system or sensor platform would send it.
+              gridwatch publish hotline --service-code gas-leak --grid 110101008001001 --description "38号楼燃气味"
+              gridwatch publish alarm --device gas-110101008001001-38 --event combustible-gas
+              gridwatch publish field --case GW-… --type signFor --person gw-0007
               gridwatch publish hotline deploy/schemas/examples/hotline-request/valid/gas-leak.json
-              gridwatch publish field update.json --person gw-0007
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -27,13 +29,28 @@ struct Publish: AsyncParsableCommand {
     @Option(help: "For field updates: the person the field app authenticated (x-gridwatch-person).") var person: String?
     @Option(help: "For department updates: the department the person acts for (x-gridwatch-department).") var department: String?
     @Option(help: "Message id (default: a new UUID).") var messageID: String?
+    @OptionGroup(title: "Fields") var fields: PublishFields
+    @Flag(help: "Print the body instead of sending it.") var dryRun = false
 
     func run() async throws {
-        let body: Data
+        var body: Data
         if let file, file != "-" {
             body = try Data(contentsOf: URL(fileURLWithPath: file))
-        } else {
+        } else if fields.isEmpty {
             body = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            body = Data("{}".utf8)
+        }
+        if !fields.isEmpty {
+            guard let base = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw ValidationError("the file is not a JSON object, so flags cannot be added to it")
+            }
+            body = try JSONSerialization.data(
+                withJSONObject: try fields.body(kind: kind, over: base), options: [.sortedKeys, .withoutEscapingSlashes])
+        }
+        if dryRun {
+            print(String(decoding: body, as: UTF8.self))
+            return
         }
         var broker = GridConfig.DaemonSettings.Broker()
         broker.url = url
