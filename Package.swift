@@ -130,7 +130,7 @@ let package = Package(
         // Runs the daemon against the real broker and real SQLite files.
         .testTarget(
             name: "DaemonIntegrationTests",
-            dependencies: ["AMQP", "BrokerTestSupport", "CaseStore", "GridwatchDaemon", "GridwatchDomain", "GridConfig",
+            dependencies: ["AMQP", "BrokerTestSupport", "CaseStore", "GridwatchDaemon", "GridwatchDomain", "GridConfig", "Intake",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
