@@ -12,6 +12,9 @@ public final class Health: Sendable {
         /// When the batch each intake queue is working on started; absent while a queue waits.
         /// A batch held much longer than a commit takes means a stuck pipeline (the watchdog).
         public var batchesInFlight: [String: ContinuousClock.Instant] = [:]
+        /// When a store call last failed. A store that keeps refusing is still answering: a batch
+        /// queued behind its busy waits is slow, not stuck.
+        public var lastStoreFailure: ContinuousClock.Instant?
         public var isHealthy: Bool { brokerConnected && storeError == nil }
     }
 
@@ -21,7 +24,12 @@ public final class Health: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
-    func storeFailed(_ error: any Error) { state.withLock { $0.storeError = "\(error)" } }
+    func storeFailed(_ error: any Error) {
+        state.withLock {
+            $0.storeError = "\(error)"
+            $0.lastStoreFailure = .now
+        }
+    }
     func storeRecovered() { state.withLock { $0.storeError = nil } }
     func broker(connected: Bool) { state.withLock { $0.brokerConnected = connected } }
     func intakeSubscribed() { state.withLock { $0.intakeConsuming = true } }

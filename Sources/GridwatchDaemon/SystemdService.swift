@@ -8,11 +8,12 @@ import Synchronization
 /// doing, `RELOADING=1` … `READY=1` around a SIGHUP reload, `STOPPING=1` when the drain begins,
 /// and `WATCHDOG=1` while the pipeline makes progress.
 ///
-/// The watchdog is fed only while no intake batch has been in hand longer than half the
-/// watchdog timeout. An idle daemon, one waiting for the broker and one retrying a failing store
-/// keep feeding it: they are doing what they should, and a restart would not help them. A batch
-/// that never finishes (a hung call) stops the pings, and systemd restarts the service; the
-/// broker redelivers the batch's messages to the new process.
+/// The watchdog is fed unless an intake batch has been in hand longer than half the watchdog
+/// timeout with no answer from the store in that time. An idle daemon, one waiting for the
+/// broker and one retrying a failing store keep feeding it: they are doing what they should,
+/// and a restart would not help them. A batch that never finishes (a hung call) stops the
+/// pings, and systemd restarts the service; the broker redelivers the batch's messages to the
+/// new process.
 ///
 /// It is the first service of the group, so it stops last and feeds the watchdog through the
 /// whole drain; `shutdownNotice` is the last, the first to hear of the shutdown.
@@ -121,9 +122,13 @@ final class SystemdService: Service, Sendable {
     }
 
     /// Whether the pipeline is making progress: no intake batch has been in hand longer than
-    /// `limit`. Idle, waiting for the broker and between store retries all count as progress.
+    /// `limit`, or the store refused something within it. Idle, waiting for the broker and
+    /// retrying a failing store all count as progress; a call that never returns does not.
     static func feedsWatchdog(_ snapshot: Health.Snapshot, now: ContinuousClock.Instant, limit: Duration) -> Bool {
-        longestBatch(snapshot, now: now).map { $0 <= limit } ?? true
+        guard let held = longestBatch(snapshot, now: now), held > limit else { return true }
+        // Each attempt on a locked database waits out SQLite's busy timeout, and the intake's
+        // waits in line behind the deadline timer's: long, but answered.
+        return snapshot.lastStoreFailure.map { now - $0 <= limit } ?? false
     }
 
     /// How long the oldest batch in hand has been, or nil when the intake is waiting for messages.

@@ -92,6 +92,30 @@ struct GracefulStopTests {
         #expect(processed + Int(ready) == total, "\(processed) recorded + \(ready) ready")
     }
 
+    @Test("SIGTERM while the store refuses: exit 0 in time without waiting for it, nothing acknowledged, recorded after the restart")
+    func sigtermWhileStoreRefuses() async throws {
+        let harness = try await DaemonHarness("drain-locked")
+        defer { Task { await harness.tearDown() } }
+        let first = try Self.spawnDaemon(harness)
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "D-0")) == .confirmed)
+        #expect(await harness.eventually { try harness.store().cases(CrashRecoveryTests.all).count == 1 })
+
+        let released = try await SystemdNotifyTests.holdWriteLock(harness.databasePath, for: 20)
+        #expect(await harness.publish("hotline.12345", DaemonHarness.hotline(id: "D-1", grid: "110101008001002")) == .confirmed)
+        let log = harness.directory.appendingPathComponent("daemon.log").path
+        #expect(await harness.eventually { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("cannot record a batch") })
+        let stoppedIn = try await Self.stop(first)
+        // The retry is abandoned; what is left is the store calls already waiting out SQLite's
+        // 5 s busy timeout (the intake's, the deadline timer's), well inside the stop timeout.
+        #expect(stoppedIn < Self.stopLimit, "stopped in \(stoppedIn)")
+        await released()
+
+        let second = try Self.spawnDaemon(harness)
+        #expect(await harness.eventually { try harness.store().cases(CrashRecoveryTests.all).count == 2 },
+                "the refused request was not acknowledged, so it came back")
+        _ = try await Self.stop(second)
+    }
+
     /// Sends SIGTERM, expects exit status 0, and returns how long the stop took.
     static func stop(_ pid: pid_t) async throws -> Duration {
         let start = ContinuousClock.now

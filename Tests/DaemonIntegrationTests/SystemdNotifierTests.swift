@@ -61,7 +61,7 @@ struct SystemdNotifierTests {
             == "store failing: database is locked; retrying, nothing acknowledged; 12 open cases; outbox 3")
     }
 
-    @Test("the watchdog is held back only by a batch in hand for too long, not by idleness or waiting")
+    @Test("the watchdog is held back only by a batch in hand too long with no answer from the store, not by idleness or waiting")
     func watchdogDecision() {
         let now = ContinuousClock.now
         let limit = Duration.seconds(15)
@@ -74,5 +74,9 @@ struct SystemdNotifierTests {
         snapshot.batchesInFlight["gridwatch.intake.alarm"] = now - .seconds(16)
         #expect(!SystemdService.feedsWatchdog(snapshot, now: now, limit: limit), "one queue's batch is stuck")
         #expect(SystemdService.longestBatch(snapshot, now: now) == .seconds(16))
+        snapshot.lastStoreFailure = now - .seconds(4)
+        #expect(SystemdService.feedsWatchdog(snapshot, now: now, limit: limit), "in line behind a store that keeps refusing")
+        snapshot.lastStoreFailure = now - .seconds(20)
+        #expect(!SystemdService.feedsWatchdog(snapshot, now: now, limit: limit), "the store stopped answering")
     }
 }

@@ -88,14 +88,15 @@ struct SystemdNotifyTests {
                 "\(socket.statuses.suffix(3))")
     }
 
-    @Test("a batch held past half the watchdog timeout stops the pings, so systemd would restart the daemon; they resume when it ends")
+    @Test("a batch held past half the watchdog timeout with no answer from the store stops the pings, so systemd would restart the daemon; they resume after")
     func stuckBatchStopsWatchdog() async throws {
         let harness = try await DaemonHarness("notify-stuck")
         defer { Task { await harness.tearDown() } }
         let socket = try NotifySocket(harness.directory.appendingPathComponent("notify.sock").path)
         defer { socket.close() }
-        // 3 s: a ping every 1.5 s, and a batch in hand for more than 1.5 s counts as stuck. A
-        // locked database holds each attempt for SQLite's 5 s busy wait: a batch that long, for real.
+        // 3 s: a ping every 1.5 s, and a batch in hand for more than 1.5 s without an answer from
+        // the store counts as stuck. A locked database holds each attempt for SQLite's 5 s busy
+        // wait: that long without an answer, for real.
         let pid = try Self.spawnDaemon(harness, socket: socket, watchdogMicroseconds: 3_000_000)
         defer {
             kill(pid, SIGTERM)
