@@ -104,7 +104,8 @@ let package = Package(
         // The AMQP layer against rabbitmq-c alone, on the same broker: scripts/bench-relay.
         .executableTarget(
             name: "gridwatch-bench",
-            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AMQP", "GridConfig", "GridwatchDaemon", "GridwatchDomain",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             path: "Sources/GridwatchBench"
         ),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "CRabbitMQ"]),

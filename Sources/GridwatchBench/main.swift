@@ -1,4 +1,5 @@
 import AMQP
+import GridwatchDaemon
 import Foundation
 import Logging
 import Synchronization
@@ -14,6 +15,20 @@ import Synchronization
 //       what `amqp-bench relay` does, through the public API of the AMQP module: consume COUNT
 //       messages, publish each body persistent and confirmed to EXCHANGE/RKEY, acknowledge each
 //       delivery only after its publish is confirmed; prints msgs/s.
+//
+//   gridwatch-bench topology HOST PORT
+//       declares the daemon's exchanges and queues (GridwatchTopology), as `gridwatch run` does.
+//   gridwatch-bench seed HOST PORT CONFIG RUN SEEDS
+//       publishes SEEDS hotline requests to gridwatch.intake, each opening a case of its own.
+//   gridwatch-bench feed HOST PORT CONFIG RUN SEEDS COUNT
+//       publishes COUNT mixed intake messages (hotline, alarm, camera, care, field updates to the
+//       seed cases, a few invalid ones); see IntakeFeed.swift.
+//   gridwatch-bench drain HOST PORT DAEMON CONFIG STATE EXPECTED LIMIT
+//       starts DAEMON (`gridwatch run`) and times it until EXPECTED messages are committed or
+//       dead-lettered and the outbox is empty; stops it after (SIGTERM). At most LIMIT seconds.
+//   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS
+//       hotline requests at RATE per second for SECONDS against a running daemon; prints the
+//       percentiles of request sent → its case.dispatched event received.
 //
 // Credentials: guest/guest, vhost "/"; set AMQP_USER, AMQP_PASS, AMQP_VHOST like amqp-bench.
 
@@ -223,11 +238,48 @@ do {
         }
         try await relay(host: arguments[2], port: arguments[3], queue: arguments[4], exchange: arguments[5],
                         routingKey: arguments[6], count: count, prefetch: prefetch)
+    case ("topology", 4):
+        let client = try makeClient(host: arguments[2], port: arguments[3], name: "gridwatch-bench topology")
+        try await connected(client, arguments[2], arguments[3])
+        do {
+            try await client.declare(GridwatchTopology.topology)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    case ("seed", 7):
+        guard let seeds = Int(arguments[6]), seeds > 0 else { throw BenchFailure("SEEDS must be a positive number") }
+        try await seed(host: arguments[2], port: arguments[3], config: arguments[4], run: arguments[5], seeds: seeds,
+                       now: Date())
+    case ("feed", 8):
+        guard let seeds = Int(arguments[6]), seeds > 0, let count = Int(arguments[7]), count > 0 else {
+            throw BenchFailure("SEEDS and COUNT must be positive numbers")
+        }
+        try await feed(host: arguments[2], port: arguments[3], config: arguments[4], run: arguments[5], seeds: seeds,
+                       count: count, now: Date())
+    case ("drain", 9):
+        guard let expected = Int(arguments[7]), expected > 0, let limit = Double(arguments[8]), limit > 0 else {
+            throw BenchFailure("EXPECTED and LIMIT must be positive numbers")
+        }
+        try await drain(host: arguments[2], port: arguments[3], daemon: arguments[4], config: arguments[5],
+                        state: arguments[6], expected: expected, limit: limit)
+    case ("latency", 8):
+        guard let rate = Int(arguments[6]), rate > 0, let duration = Int(arguments[7]), duration > 0, duration <= 600 else {
+            throw BenchFailure("RATE and SECONDS must be positive numbers (SECONDS at most 600)")
+        }
+        try await latency(host: arguments[2], port: arguments[3], config: arguments[4], run: arguments[5], rate: rate,
+                          duration: duration)
     default:
         FileHandle.standardError.write(Data("""
             usage: gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
                    gridwatch-bench purge HOST PORT QUEUE…
                    gridwatch-bench relay HOST PORT QUEUE EXCHANGE RKEY COUNT PREFETCH
+                   gridwatch-bench topology HOST PORT
+                   gridwatch-bench seed HOST PORT CONFIG RUN SEEDS
+                   gridwatch-bench feed HOST PORT CONFIG RUN SEEDS COUNT
+                   gridwatch-bench drain HOST PORT DAEMON CONFIG STATE EXPECTED LIMIT
+                   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS
 
             """.utf8))
         exit(2)

@@ -1,0 +1,94 @@
+import AMQP
+import Foundation
+import GridConfig
+import GridwatchDaemon
+import Synchronization
+
+/// Send times by source key, and the latencies measured so far.
+final class LatencyLedger: Sendable {
+    private struct State {
+        var sent: [String: ContinuousClock.Instant] = [:]
+        var latencies: [Double] = []
+    }
+    private let state = Mutex(State())
+
+    func sent(_ key: String, at instant: ContinuousClock.Instant) { state.withLock { $0.sent[key] = instant } }
+
+    func received(_ key: String, at instant: ContinuousClock.Instant) {
+        state.withLock { state in
+            guard let sent = state.sent.removeValue(forKey: key) else { return }
+            state.latencies.append(seconds(instant - sent))
+        }
+    }
+
+    var measured: [Double] { state.withLock { $0.latencies } }
+    var outstanding: Int { state.withLock { $0.sent.count } }
+}
+
+/// `latency`: hotline requests at a steady RATE for SECONDS, each opening a case of its own
+/// (grids, categories and half-hour slots all differ, so none folds), while reading
+/// `gridwatch.cases.events`; measures from just before each publish to the arrival of its
+/// `case.dispatched` event (whose `sources` name the request).
+func latency(host: String, port: String, config: String, run: String, rate: Int, duration: Int) async throws {
+    let feed = IntakeFeed(configuration: try loadConfiguration(config), run: run, now: Date())
+    let user = environment("AMQP_USER", "guest")
+    let ledger = LatencyLedger()
+    let reader = try makeClient(host: host, port: port, name: "gridwatch-bench latency reader")
+    try await connected(reader, host, port)
+    _ = try await reader.purge(queue: GridwatchTopology.caseEventsQueue)
+    let consumer = reader.consume(queue: GridwatchTopology.caseEventsQueue, prefetch: 2000)
+    let reading = Task {
+        while !Task.isCancelled {
+            let batch = await consumer.nextBatch(max: 2000)
+            if batch.isEmpty { return }
+            let now = ContinuousClock.now
+            for delivery in batch where delivery.routingKey == "case.dispatched" {
+                guard let object = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
+                      let sources = object["sources"] as? [String] else { continue }
+                for source in sources { ledger.received(source, at: now) }
+            }
+            reader.ack(batch.last!, multiple: true)
+        }
+    }
+    let publisher = try makeClient(host: host, port: port, name: "gridwatch-bench latency publisher")
+    try await connected(publisher, host, port)
+    let failures = Counter()
+    let total = rate * duration
+    let slots = feed.grids.count * feed.hotlineCodes.count
+    let interval = Duration.seconds(1) / rate
+    let started = ContinuousClock.now
+    var next = 0
+    while next < total {
+        let due = min(total, Int(seconds(ContinuousClock.now - started) * Double(rate)) + 1)
+        while next < due {
+            let grid = feed.grids[next % feed.grids.count].code
+            let code = feed.hotlineCodes[(next / feed.grids.count) % feed.hotlineCodes.count]
+            let slot = next / slots
+            let id = "lat-\(run)-\(next)"
+            let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(slot) * 31 * 60))
+            ledger.sent("hotline:\(id)", at: .now)
+            publisher.publish(intakeMessage(message, user: user)) { outcome in
+                if outcome != .confirmed { failures.add(1) }
+            }
+            next += 1
+        }
+        try await Task.sleep(until: started + interval * next, clock: .continuous)
+    }
+    let sendTime = seconds(ContinuousClock.now - started)
+    // A daemon slower than the rate falls behind; give it time to catch up before counting losses.
+    let waitLimit = ContinuousClock.now + .seconds(90)
+    while ledger.outstanding > 0, ContinuousClock.now < waitLimit { try await Task.sleep(for: .milliseconds(20)) }
+    reading.cancel()
+    await publisher.shutdown()
+    await reader.shutdown()
+    let latencies = ledger.measured.sorted()
+    guard !latencies.isEmpty else { throw BenchFailure("no case.dispatched event arrived") }
+    func percentile(_ p: Double) -> Double {
+        latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)] * 1000
+    }
+    print(String(format: "latency: %d sent in %.1f s (%.0f/s), %d dispatched events, %d missing, %d not confirmed",
+                 total, sendTime, Double(total) / sendTime, latencies.count, ledger.outstanding, failures.count))
+    print(String(format: "latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f", percentile(0.5), percentile(0.9), percentile(0.99),
+                 latencies.last! * 1000))
+    if failures.count > 0 { throw BenchFailure("\(failures.count) requests not confirmed by the broker") }
+}
