@@ -32,10 +32,7 @@ extension CaseMachine {
         switch state {
         case .dispatched(let level, let since, let signForBy):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             var actions: [CaseAction] = []
             let resolveBy = max(since.addingTimeInterval(policy.resolve(at: level)), now)
             state = .signedFor(level: level, by: person, resolveBy: resolveBy)
@@ -52,10 +49,7 @@ extension CaseMachine {
         switch state {
         case .dispatched(let level, _, _):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             guard level < policy.topLevel, let above = level.above else {
                 return [.reject(Rejection(.invalidLevel, "the top level may not send a case back"))]
             }
@@ -76,10 +70,7 @@ extension CaseMachine {
         switch state {
         case .sentBack(let level, _):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level.above ?? .district) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level.above ?? .district).get() } catch { return [.reject(error)] }
             guard let senderLevel = context.highestHandlingLevel(of: person), target <= senderLevel, target <= policy.topLevel else {
                 return [.reject(Rejection(.invalidLevel, "\(person) may not dispatch to \(target)"))]
             }
@@ -112,10 +103,7 @@ extension CaseMachine {
         switch state {
         case .signedFor(let level, _, let resolveBy):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             guard until > resolveBy, until > now else {
                 return [.reject(Rejection(.invalidExtension, "an extension must be later than the current deadline"))]
             }
@@ -134,10 +122,7 @@ extension CaseMachine {
         switch state {
         case .signedFor(let level, let holder, let resolveBy):
             let person: PersonID
-            switch extensionApprover(sender, holding: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try extensionApprover(sender, holding: level).get() } catch { return [.reject(error)] }
             guard let until = pendingExtension, until > resolveBy, until > now else {
                 return [.reject(Rejection(.invalidExtension, "no extension request is pending"))]
             }
@@ -159,10 +144,7 @@ extension CaseMachine {
         switch state {
         case .signedFor(let level, _, let resolveBy):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             var actions: [CaseAction] = []
             pendingExtension = nil
             state = .parked(level: level, by: person, resolveBy: resolveBy)
@@ -181,10 +163,7 @@ extension CaseMachine {
         switch state {
         case .parked(let level, _, let previous):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             var actions: [CaseAction] = []
             let resolveBy = max(now.addingTimeInterval(policy.resolve(at: level)), previous)
             state = .signedFor(level: level, by: person, resolveBy: resolveBy)
@@ -201,10 +180,7 @@ extension CaseMachine {
         switch state {
         case .signedFor(let level, _, let resolveBy):
             let person: PersonID
-            switch responsible(sender, atOrAbove: level) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try responsible(sender, atOrAbove: level).get() } catch { return [.reject(error)] }
             var actions: [CaseAction] = []
             pendingExtension = nil
             state = .handled(level: level, by: person, resolveBy: resolveBy)
@@ -231,10 +207,7 @@ extension CaseMachine {
         switch state {
         case .handled(let level, let handler, let previous):
             let person: PersonID
-            switch verifier(sender, handler: handler) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try verifier(sender, handler: handler).get() } catch { return [.reject(error)] }
             var actions: [CaseAction] = []
             if passed {
                 record(.verified(by: person, note: note), now: now, into: &actions)
@@ -281,10 +254,7 @@ extension CaseMachine {
         switch state {
         case .received, .dispatched, .signedFor, .sentBack, .parked, .handled:
             let person: PersonID
-            switch whistler(sender) {
-            case .failure(let r): return [.reject(r)]
-            case .success(let p): person = p
-            }
+            do { person = try whistler(sender).get() } catch { return [.reject(error)] }
             guard !departments.isEmpty, departments.allSatisfy({ context.departments[$0] != nil }) else {
                 return [.reject(Rejection(.invalidDepartment, "a whistle must name known departments"))]
             }
