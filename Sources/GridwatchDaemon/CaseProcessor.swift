@@ -15,12 +15,14 @@ public actor CaseProcessor {
     private var configuration: GridwatchConfiguration
     private var decoder: IntakeDecoder
     private var encoder: OutboxEncoder
+    /// Built once per configuration: building its lookup tables per message cost more than the triage.
+    private var triage: Triage
+    private var correlator: Correlator
     private let store: any CaseStore
     private let logger: Logger
     private var index: OpenCaseIndex
     /// Recently used machines, so a busy case is not decoded from the store for every message.
-    private var cache: [CaseID: CaseMachine] = [:]
-    private let cacheLimit = 20_000
+    private var cache = MachineCache(capacity: 20_000)
     private let metrics: DaemonMetrics?
 
     public init(configuration: GridwatchConfiguration, store: any CaseStore, logger: Logger,
@@ -29,6 +31,8 @@ public actor CaseProcessor {
         self.configuration = configuration
         decoder = IntakeDecoder(limits: Self.limits(configuration))
         encoder = OutboxEncoder(configuration: configuration)
+        triage = configuration.triage
+        correlator = configuration.correlator
         self.store = store
         self.logger = logger
         index = OpenCaseIndex(try store.openCaseKeys())
@@ -40,6 +44,8 @@ public actor CaseProcessor {
         self.configuration = configuration
         decoder = IntakeDecoder(limits: Self.limits(configuration))
         encoder = OutboxEncoder(configuration: configuration)
+        triage = configuration.triage
+        correlator = configuration.correlator
     }
 
     public var openCaseCount: Int { index.count }
@@ -100,14 +106,14 @@ public actor CaseProcessor {
             return try cancelAlarm(report, now: now, &work)
         }
         let placed: Triage.Outcome
-        switch configuration.triage.triage(report) {
+        switch triage.triage(report) {
         case .success(let outcome): placed = outcome
         case .failure(let failure): return Self.disposition(for: failure)
         }
         if try work.caseID(forSourceKey: report.sourceKey, store) != nil { return .duplicate }
         let family = placed.category.correlationFamily
-        let candidates = index.candidates(device: report.deviceID, grid: placed.location.grid)
-        let decision = configuration.correlator.decide(
+        let candidates = index.candidates(device: report.deviceID, grid: placed.location.grid, family: family)
+        let decision = correlator.decide(
             sourceKey: report.sourceKey, device: report.deviceID, family: family, location: placed.location,
             at: report.occurredAt, openCases: candidates)
         switch decision {
@@ -137,7 +143,7 @@ public actor CaseProcessor {
     /// nobody signed for it yet.
     private func cancelAlarm(_ report: Report, now: Date, _ work: inout Work) throws(StoreError) -> Disposition {
         guard let device = report.deviceID, let grid = configuration.devices.first(where: { $0.id == device })?.grid,
-              let key = index.candidates(device: device, grid: grid).first(where: { $0.devices.contains(device) })
+              let key = index.cases(of: device).first
         else {
             return .deadLetter(reason: "no_open_case", detail: "no open case for the cancelled alarm's device")
         }
@@ -259,8 +265,9 @@ public actor CaseProcessor {
             rollBack(work)
             throw error
         }
-        if cache.count + work.machines.count > cacheLimit { cache.removeAll(keepingCapacity: true) }
-        for (id, machine) in work.machines { cache[id] = machine.isEnded ? nil : machine }
+        for (id, machine) in work.machines {
+            if machine.isEnded { cache.remove(id) } else { cache.insert(machine) }
+        }
     }
 
     /// Undoes the correlator's view of a batch that was not committed.
@@ -297,7 +304,7 @@ public actor CaseProcessor {
     }
 
     private func machine(_ id: CaseID, _ work: inout Work) throws(StoreError) -> CaseMachine? {
-        if let machine = work.machines[id] ?? cache[id] { return machine }
+        if let machine = work.machines[id] ?? cache.machine(id) { return machine }
         return try store.load(id)
     }
 
@@ -313,7 +320,7 @@ public actor CaseProcessor {
         var candidate = CaseID(base)
         var suffix = 2
         func taken(_ id: CaseID) throws(StoreError) -> Bool {
-            if work.machines[id] != nil || cache[id] != nil { return true }
+            if work.machines[id] != nil || cache.machine(id) != nil { return true }
             return try store.load(id) != nil
         }
         while try taken(candidate) {

@@ -123,3 +123,54 @@ struct HierarchyTests {
         #expect(!PolicyOverride(startLevel: .district, topLevel: .street).applied(to: PolicyBook.generalDefault).problems.isEmpty)
     }
 }
+
+/// Placing a hotline request by its typed address.
+@Suite struct AddressMatchingTests {
+    static let grid = GridCode("110101008005003")!
+    static let other = GridCode("110101008005004")!
+
+    static var hierarchy: Hierarchy {
+        let grids = [
+            Grid(code: grid, name: "甲", staff: [], buildings: [
+                Building(id: "b-38", name: "38号楼", addresses: ["工体北路38号楼", ""]),
+                Building(id: "b-gate", name: "北门", addresses: ["工体北路"]),
+            ]),
+            Grid(code: other, name: "乙", staff: [], buildings: [Building(id: "b-138", name: "138号楼", addresses: ["工体北路138号楼"])]),
+        ]
+        let community = Community(code: "110101008005", name: "社区", staff: [], grids: grids)
+        let street = Street(code: "110101008", name: "街道", staff: [], communities: [community])
+        return Hierarchy(districts: [District(code: "110101", name: "区", staff: [], streets: [street])], people: [])
+    }
+
+    @Test func theLongestFragmentWins() {
+        let h = Self.hierarchy
+        #expect(h.building(matching: "工体北路38号楼602室")! == (Self.grid, "b-38"))
+        #expect(h.building(matching: "工体北路138号楼2单元")! == (Self.other, "b-138"))
+        #expect(h.building(matching: "工体北路路口")! == (Self.grid, "b-gate"))
+    }
+
+    @Test func noFragmentNoBuilding() {
+        let h = Self.hierarchy
+        #expect(h.building(matching: "东四十条") == nil)
+        #expect(h.building(matching: "") == nil)
+        #expect(h.building(matching: "工体北") == nil)
+    }
+
+    /// The byte search answers as `String.contains` does, for addresses made of the fragments.
+    @Test func agreesWithStringContains() {
+        let h = Self.hierarchy
+        let pieces = ["工体北路", "38号楼", "138号楼", "1", "3", "8", "号", "楼", "东四", " ", "é"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let address = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var expected: (GridCode, BuildingID, Int)?
+            for (grid, building, fragment) in [(Self.grid, BuildingID("b-38"), "工体北路38号楼"), (Self.grid, "b-gate", "工体北路"), (Self.other, "b-138", "工体北路138号楼")]
+            where address.contains(fragment) && fragment.count > (expected?.2 ?? 0) {
+                expected = (grid, building, fragment.count)
+            }
+            let found = h.building(matching: address)
+            #expect(found?.grid == expected?.0 && found?.building == expected?.1, "\(address)")
+        }
+    }
+}
+

@@ -12,6 +12,16 @@ public struct Hierarchy: Sendable, Equatable {
     private let communityIndex: [String: (district: Int, street: Int, community: Int)]
     private let streetIndex: [String: (district: Int, street: Int)]
     private let districtIndex: [String: Int]
+    /// Every building address fragment, in the order `building(matching:)` tries them.
+    private let addressFragments: [AddressFragment]
+
+    private struct AddressFragment: Sendable, Equatable {
+        var utf8: [UInt8]
+        /// In characters, as the longest-match rule counts.
+        var length: Int
+        var grid: GridCode
+        var building: BuildingID
+    }
 
     private struct GridPath: Sendable, Equatable {
         var district: Int
@@ -45,6 +55,16 @@ public struct Hierarchy: Sendable, Equatable {
         communityIndex = communities
         streetIndex = streets
         districtIndex = districtsByCode
+        var fragments: [AddressFragment] = []
+        for code in grids.keys.sorted() {
+            guard let p = grids[code] else { continue }
+            for building in districts[p.district].streets[p.street].communities[p.community].grids[p.grid].buildings {
+                for fragment in building.addresses where !fragment.isEmpty {
+                    fragments.append(AddressFragment(utf8: Array(fragment.utf8), length: fragment.count, grid: code, building: building.id))
+                }
+            }
+        }
+        addressFragments = fragments
     }
 
     public static func == (lhs: Hierarchy, rhs: Hierarchy) -> Bool {
@@ -113,15 +133,27 @@ public struct Hierarchy: Sendable, Equatable {
     /// The building (and its grid) whose address fragment occurs in `address`. The longest
     /// matching fragment wins so that "38号楼" does not match "138号楼"'s grid by accident.
     public func building(matching address: String) -> (grid: GridCode, building: BuildingID)? {
-        var best: (grid: GridCode, building: BuildingID, length: Int)?
-        for code in gridIndex.keys.sorted() {
-            guard let grid = grid(code) else { continue }
-            for building in grid.buildings {
-                for fragment in building.addresses where !fragment.isEmpty && address.contains(fragment) {
-                    if fragment.count > (best?.length ?? 0) { best = (code, building.id, fragment.count) }
-                }
-            }
+        // Bytes, not `String.contains`: with Foundation loaded that is `range(of:)` through
+        // CFString, the most expensive step of placing a hotline request. A fragment occurs in
+        // the UTF-8 of the address exactly when it occurs in the text, as both are stored (no
+        // Unicode normalisation: addresses are typed in the same input method as the
+        // configuration).
+        var best: AddressFragment?
+        let text = Array(address.utf8)
+        for fragment in addressFragments where fragment.length > (best?.length ?? 0) && Self.occurs(fragment.utf8, in: text) {
+            best = fragment
         }
         return best.map { ($0.grid, $0.building) }
+    }
+
+    private static func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first, haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
     }
 }
