@@ -134,7 +134,10 @@ let package = Package(
             dependencies: ["AMQP", "BrokerTestSupport", "CaseStore", "GridwatchDaemon", "GridwatchDomain", "GridConfig", "Intake",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "GridwatchDomain"]),
+        .testTarget(
+            name: "CaseStoreTests",
+            dependencies: ["CaseStore", "GridwatchDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "GridwatchDomain"]),
         .testTarget(name: "GridwatchReportsTests", dependencies: ["GridwatchReports", "GridwatchDomain"]),
         // The simulator on small event files, and the simulate and report commands run as processes.

@@ -25,10 +25,7 @@ extension SQLiteCaseStore {
     }
 
     public func load(_ id: CaseID) throws(StoreError) -> CaseMachine? {
-        try read("load") { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM cases WHERE id = ?"), arguments: [id.rawValue])
-                .map { try JSONDecoder().decode(CaseMachine.self, from: $0) }
-        }
+        try read("load") { [contexts] db in try Self.machine(id, decoder: JSONDecoder(), contexts: contexts, db: db) }
     }
 
     public func openCaseKeys() throws(StoreError) -> [Correlator.Key] {
@@ -104,11 +101,9 @@ extension SQLiteCaseStore {
     }
 
     public func caseDetail(_ id: CaseID) throws(StoreError) -> CaseDetail? {
-        try read("caseDetail") { db in
+        try read("caseDetail") { [contexts] db in
             let decoder = JSONDecoder()
-            guard let state = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM cases WHERE id = ?"), arguments: [id.rawValue])
-            else { return nil }
-            let machine = try decoder.decode(CaseMachine.self, from: state)
+            guard let machine = try Self.machine(id, decoder: decoder, contexts: contexts, db: db) else { return nil }
             let events = try Data.fetchCursor(
                 db.cachedStatement(sql: "SELECT event FROM case_events WHERE case_id = ? ORDER BY seq"), arguments: [id.rawValue])
             var history: [CaseEvent] = []
@@ -135,6 +130,18 @@ extension SQLiteCaseStore {
     /// One read transaction, its errors mapped like every other call's.
     private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         try Self.perform(operation) { [pool] in try pool.read(body) }
+    }
+
+    /// A case's machine: its progress, and its context with its location put back.
+    private static func machine(_ id: CaseID, decoder: JSONDecoder, contexts: CaseContexts, db: Database) throws -> CaseMachine? {
+        let statement = try db.cachedStatement(sql: "SELECT state, location, context_id FROM cases WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
+        guard let state = row["state"] as Data?, let locationJSON = row["location"] as Data?, let contextID = row["context_id"] as Int64?
+        else { throw StoreError(.corrupt, operation: "load", message: "case \(id) lacks its state, location or context") }
+        let progress = try decoder.decode(CaseMachine.Progress.self, from: state)
+        let location = try decoder.decode(Location.self, from: locationJSON)
+        let context = try contexts.context(id: contextID, location: location, db: db)
+        return CaseMachine(context: context, progress: progress)
     }
 
     /// Decodes `(case_id, deadline)` rows.

@@ -9,19 +9,21 @@ extension SQLiteCaseStore {
         guard !batch.isEmpty else { return }
         try requireWritable("commit")
         let committedAt = Date().timeIntervalSince1970
-        try Self.perform("commit") { [pool] in
+        let newContexts = try Self.perform("commit") { [pool, contexts] in
             // One encoder for the whole batch; the default date strategy writes a `Date`'s own
             // double, so instants come back bit for bit.
             let encoder = JSONEncoder()
-            try pool.write { db in
-                try Self.saveCases(batch, encoder: encoder, db: db)
+            return try pool.write { db in
+                let newContexts = try Self.saveCases(batch, encoder: encoder, contexts: contexts, db: db)
                 try Self.insertSourceKeys(batch.sourceKeys, db: db)
                 try Self.insertEvents(batch.events, encoder: encoder, db: db)
                 try Self.saveDeadlines(batch, encoder: encoder, db: db)
                 try Self.appendOutbox(batch.outbox, db: db)
                 try Self.markProcessed(batch.messageIDs, at: committedAt, db: db)
+                return newContexts
             }
         }
+        contexts.remember(newContexts)
     }
 
     /// Confirmed rows go in one transaction: one sync per confirmed batch, not one per row.
@@ -56,20 +58,24 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Inserts or updates each case. Category, place and opening time never change, so an
-    /// update leaves their indexes alone.
-    private static func saveCases(_ batch: StoreBatch, encoder: JSONEncoder, db: Database) throws {
-        guard !batch.cases.isEmpty else { return }
+    /// Inserts or updates each case, returning the context ids it looked up or added.
+    ///
+    /// An update writes the case's progress and summary columns only: category, place, opening
+    /// time and context never change, so their indexes and the context are left alone. Only a
+    /// new case looks up its context (`CaseContexts`).
+    private static func saveCases(_ batch: StoreBatch, encoder: JSONEncoder, contexts: CaseContexts, db: Database) throws -> [CaseContext: Int64] {
+        var contextIDs: [CaseContext: Int64] = [:]
+        guard !batch.cases.isEmpty else { return contextIDs }
         let familyOf = try db.cachedStatement(sql: "SELECT family FROM cases WHERE id = ?")
-        let upsert = try db.cachedStatement(sql: """
+        let update = try db.cachedStatement(sql: """
+            UPDATE cases SET family = ?, updated_at = ?, phase = ?, level = ?, severity = ?, ended = ?,
+                             report_count = ?, correlation_key = ?, state = ?
+            WHERE id = ?
+            """)
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO cases (id, category, family, street, community, grid, opened_at, updated_at,
-                               phase, level, severity, ended, report_count, correlation_key, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET
-                family = excluded.family, updated_at = excluded.updated_at, phase = excluded.phase,
-                level = excluded.level, severity = excluded.severity, ended = excluded.ended,
-                report_count = excluded.report_count, correlation_key = excluded.correlation_key,
-                state = excluded.state
+                               phase, level, severity, ended, report_count, correlation_key, state, location, context_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         // A case stepped by several messages of the batch is written once, in its last state:
         // encoding a machine is most of a commit's cost.
@@ -82,12 +88,21 @@ extension SQLiteCaseStore {
             let resolved = family ?? CaseColumns.defaultFamily(of: machine)
             // Only open cases are correlated; an ended case keeps no key.
             let key = columns.ended ? nil : try encoder.encode(machine.correlationKey(family: resolved))
-            try upsert.execute(arguments: [
+            let state = Self.text(try encoder.encode(machine.progress))
+            try update.execute(arguments: [
+                resolved, columns.updatedAt, columns.phase, columns.level, columns.severity, columns.ended,
+                columns.reportCount, key.map(Self.text), state, columns.id,
+            ])
+            guard db.changesCount == 0 else { continue }
+            let contextID = try contexts.id(for: machine.context, pending: &contextIDs, db: db)
+            try insert.execute(arguments: [
                 columns.id, columns.category, resolved, columns.street, columns.community, columns.grid,
                 columns.openedAt, columns.updatedAt, columns.phase, columns.level, columns.severity,
-                columns.ended, columns.reportCount, key.map(Self.text), Self.text(try encoder.encode(machine)),
+                columns.ended, columns.reportCount, key.map(Self.text), state,
+                Self.text(try encoder.encode(machine.context.location)), contextID,
             ])
         }
+        return contextIDs
     }
 
     /// A source key keeps the case it first named: a redelivery names the same one.

@@ -18,6 +18,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     /// Whether this store only reads (`gridwatch cases` beside a running daemon).
     public let readOnly: Bool
     let pool: DatabasePool
+    /// The shared case contexts the store recently wrote or read.
+    let contexts = CaseContexts()
 
     /// Opens the database at `path`, creating and migrating it unless `readOnly`.
     ///

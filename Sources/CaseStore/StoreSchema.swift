@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GridwatchDomain
 
 /// The SQLite schema, as a list of versioned migrations.
 ///
@@ -16,6 +18,7 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
+        migrator.registerMigration("v2-shared-contexts", migrate: shareContexts)
         return migrator
     }
 
@@ -99,5 +102,42 @@ enum StoreSchema {
                 created_at REAL NOT NULL
             ) STRICT;
             """)
+    }
+
+    /// Keeps each case's context once per distinct value (`CaseContexts`) instead of inside
+    /// every saved state: `state` becomes the machine's `Progress`, and the new `location` and
+    /// `context_id` columns hold what the context needs back. Every existing row is converted
+    /// here, so after this migration each row has both columns.
+    private static func shareContexts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE case_contexts (
+                id INTEGER PRIMARY KEY,
+                body TEXT NOT NULL UNIQUE
+            ) STRICT;
+            ALTER TABLE cases ADD COLUMN location TEXT;
+            ALTER TABLE cases ADD COLUMN context_id INTEGER REFERENCES case_contexts(id);
+            """)
+        let contexts = CaseContexts()
+        var ids: [CaseContext: Int64] = [:]
+        let encoder = JSONEncoder()
+        let decoder = JSONDecoder()
+        let update = try db.makeStatement(sql: "UPDATE cases SET state = ?, location = ?, context_id = ? WHERE id = ?")
+        // In pages by id, so a large file is converted without holding it all in memory.
+        let page = try db.makeStatement(sql: "SELECT id, state FROM cases WHERE id > ? ORDER BY id LIMIT 1000")
+        var after = ""
+        while true {
+            let rows = try Row.fetchAll(page, arguments: [after])
+            guard let last = rows.last else { break }
+            for row in rows {
+                let machine = try decoder.decode(CaseMachine.self, from: row["state"] as Data)
+                let contextID = try contexts.id(for: machine.context, pending: &ids, db: db)
+                try update.execute(arguments: [
+                    String(decoding: try encoder.encode(machine.progress), as: UTF8.self),
+                    String(decoding: try encoder.encode(machine.context.location), as: UTF8.self),
+                    contextID, row["id"] as String,
+                ])
+            }
+            after = last["id"]
+        }
     }
 }
