@@ -31,6 +31,9 @@ public struct GridwatchConfiguration: Sendable {
     public var limits: Limits
     /// The daemon's own sections (broker, store, outbox, daemon).
     public var daemon: DaemonSettings
+    /// The files `load(contentsOf:)` read: the main file, then its includes. Empty when parsed
+    /// from text. Their permissions are checked at start (`FileExposure`).
+    public var files: [URL] = []
 
     public init(
         hierarchy: Hierarchy, departments: [Department], devices: [Device], categories: [Category], policies: PolicyBook,
@@ -63,9 +66,13 @@ public struct GridwatchConfiguration: Sendable {
         guard let main = try? String(contentsOf: url, encoding: .utf8) else {
             throw ConfigurationError(problems: [ConfigurationProblem(file: url.lastPathComponent, path: "", message: "cannot be read")])
         }
-        return try parse(mainFile: url.lastPathComponent, text: main) { name in
-            try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        var files = [url]
+        var configuration = try parse(mainFile: url.lastPathComponent, text: main) { name in
+            files.append(directory.appendingPathComponent(name))
+            return try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
         }
+        configuration.files = files
+        return configuration
     }
 
     /// Parses and validates from text. `include` returns the text of an included file by name,
