@@ -33,7 +33,9 @@ public struct Daemon: Sendable {
 
     public func run() async throws {
         let settings = configuration.daemon
+        try Self.prepareStore(at: storePath)
         let store = try SQLiteCaseStore(path: storePath)
+        warnAboutOpenFiles()
         let metrics = DaemonMetrics()
         let processor = try CaseProcessor(configuration: configuration, store: store, logger: logger, metrics: metrics)
         let health = Health()

@@ -1,17 +1,19 @@
 import ArgumentParser
 import Foundation
 import GridConfig
+import GridwatchDaemon
 import GridwatchDomain
+import Logging
 
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Validate the configuration and summarise it; exits non-zero with every problem listed.")
 
-    @Option(name: .shortAndLong, help: "The main configuration file.")
-    var config: String = "/etc/gridwatch/gridwatch.yaml"
+    @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        let config = options.config
         let configuration = try loadConfiguration(config)
         let hierarchy = configuration.hierarchy
         print("configuration OK: \(config)")
@@ -27,6 +29,11 @@ struct CheckConfig: ParsableCommand {
         let broker = configuration.daemon.broker
         print("  broker: \(broker.urlFile.map { "URL from \($0)" } ?? (broker.url.map { redact($0) } ?? "local development node")), prefetch \(broker.prefetch)")
         print("  store: \(configuration.daemon.store.path), batch \(configuration.daemon.batchSize)")
+        // Warnings only: the configuration is valid, and a reload must not fail over a mode.
+        let daemon = Daemon(configuration: configuration, stateDirectory: stateDirectory(options), logger: Logger(label: "gridwatch"))
+        for finding in FileExposure.check(Daemon.guardedFiles(configuration: configuration, storePath: daemon.storePath)) {
+            print("warning: \(finding)")
+        }
     }
 
     /// The password of a URL never reaches the terminal.

@@ -23,7 +23,6 @@ struct Run: AsyncParsableCommand {
         let configuration = try loadConfiguration(options.config)
         let daemon = Daemon(configuration: configuration, stateDirectory: stateDirectory(options), logger: logger,
                             configurationPath: URL(fileURLWithPath: options.config))
-        try FileManager.default.createDirectory(at: daemon.stateDirectory, withIntermediateDirectories: true)
         try await daemon.run()
     }
 }
