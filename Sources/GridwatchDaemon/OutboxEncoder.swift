@@ -11,7 +11,8 @@ import GridwatchDomain
 /// ids and downstream gateways can drop the duplicates.
 struct OutboxEncoder {
     var configuration: GridwatchConfiguration
-    private let encoder: JSONEncoder = {
+    /// The reference encoding of the bodies, and the one the event's `detail` still takes.
+    let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -85,7 +86,7 @@ struct OutboxEncoder {
                 severity: "\(machine.severity)", location: location(machine), deadline: deadline)
             return OutboxMessage(
                 id: body.id, exchange: GridwatchTopology.notifyExchange, routingKey: "\(channel).\(level)",
-                body: try encoder.encode(body), type: "notification.\(notification.reason.rawValue)", createdAt: now)
+                body: body.json, type: "notification.\(notification.reason.rawValue)", createdAt: now)
         }
     }
 
@@ -97,7 +98,7 @@ struct OutboxEncoder {
             severity: "\(machine.severity)", sources: machine.reports.map(\.report.sourceKey))
         return OutboxMessage(
             id: event.id, exchange: GridwatchTopology.casesExchange, routingKey: "case.\(name)",
-            body: try encoder.encode(body), type: "case.\(name)", createdAt: now)
+            body: try body.json(detail: encoder.encode(event.kind)), type: "case.\(name)", createdAt: now)
     }
 
     private func location(_ machine: CaseMachine) -> LocationBody {
@@ -193,7 +194,7 @@ struct OutboxEncoder {
         if seconds >= 694_224_000 {  // 1992-01-01 00:00 in Beijing
             let days = seconds / 86400
             let minuteOfDay = (seconds % 86400) / 60
-            let (month, day) = monthAndDay(daysSince1970: days)
+            let (_, month, day) = CivilDate.from(daysSince1970: days)
             let hour = minuteOfDay / 60
             let minute = minuteOfDay % 60
             return "\(month)月\(day)日 \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
@@ -204,17 +205,62 @@ struct OutboxEncoder {
         formatter.dateFormat = "M月d日 HH:mm"
         return formatter.string(from: date)
     }
+}
 
-    /// Month and day of a day count from 1970-01-01 (Howard Hinnant's civil_from_days).
-    static func monthAndDay(daysSince1970 days: Int) -> (month: Int, day: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (month, day)
+extension OutboxEncoder.NotificationBody {
+    /// What `OutboxEncoder.encoder` writes for this body, written directly (`JSONWriter`).
+    var json: Data {
+        var writer = JSONWriter()
+        writer.object { w in
+            w.field("caseID", caseID)
+            w.field("category", category)
+            w.field("channel", channel)
+            w.field("deadline", deadline)
+            w.field("department", department)
+            w.field("id", id)
+            w.field("level", level)
+            w.key("location")
+            w.object { w in
+                w.field("building", location.building)
+                w.field("community", location.community)
+                w.field("detail", location.detail)
+                w.field("grid", location.grid)
+                w.field("street", location.street)
+            }
+            w.field("reason", reason)
+            w.key("recipients")
+            w.array(recipients) { w, recipient in
+                w.object { w in
+                    w.field("name", recipient.name)
+                    w.field("person", recipient.person)
+                    w.field("phone", recipient.phone)
+                }
+            }
+            w.field("severity", severity)
+            w.field("text", text)
+        }
+        return writer.data
+    }
+}
+
+extension OutboxEncoder.EventBody {
+    /// What `OutboxEncoder.encoder` writes for this body, given the JSON of `detail` (the
+    /// event's kind, whose many cases still go through `Codable`).
+    func json(detail json: Data) -> Data {
+        var writer = JSONWriter()
+        writer.object { w in
+            w.field("at", at)
+            w.field("caseID", caseID)
+            w.field("category", category)
+            w.field("detail", json: json)
+            w.field("event", event)
+            w.field("id", id)
+            w.field("level", level)
+            w.field("phase", phase)
+            w.field("severity", severity)
+            w.key("sources")
+            w.array(sources) { w, source in w.string(source) }
+        }
+        return writer.data
     }
 }
