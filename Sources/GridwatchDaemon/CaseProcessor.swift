@@ -4,6 +4,8 @@ import GridConfig
 import GridwatchDomain
 import Intake
 import Logging
+import NIOCore
+import Synchronization
 
 /// Decides what each message and each due deadline does to the cases, and records it.
 ///
@@ -13,7 +15,11 @@ import Logging
 /// fails, nothing in memory changes either, so the same messages can simply be tried again.
 public actor CaseProcessor {
     private var configuration: GridwatchConfiguration
-    private var decoder: IntakeDecoder
+    private var decoder: IntakeDecoder {
+        didSet { sharedDecoder.withLock { $0 = decoder } }
+    }
+    /// The same decoder, for `decode(_:now:)` outside the actor.
+    private let sharedDecoder: Mutex<IntakeDecoder>
     private var encoder: OutboxEncoder
     /// Built once per configuration: building its lookup tables per message cost more than the triage.
     private var triage: Triage
@@ -30,6 +36,7 @@ public actor CaseProcessor {
         self.metrics = metrics
         self.configuration = configuration
         decoder = IntakeDecoder(limits: Self.limits(configuration))
+        sharedDecoder = Mutex(IntakeDecoder(limits: Self.limits(configuration)))
         encoder = OutboxEncoder(configuration: configuration)
         triage = configuration.triage
         correlator = configuration.correlator
@@ -50,7 +57,25 @@ public actor CaseProcessor {
 
     public var openCaseCount: Int { index.count }
 
+    /// A thread of its own: each call ends in a blocking SQLite commit (`StoreThreads`).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        StoreThreads.processing.executor.asUnownedSerialExecutor()
+    }
+
     // MARK: Messages
+
+    /// Decodes the bodies of `messages` with the current configuration's limits, outside the
+    /// actor: each consumer decodes its own batch, in parallel with the processor's work on
+    /// other batches. `process(_:now:)` uses what this found and decodes the rest itself.
+    public nonisolated func decode(_ messages: [IncomingMessage], now: Date) -> [IncomingMessage] {
+        let decoder = sharedDecoder.withLock { $0 }
+        return messages.map { message in
+            guard let (kind, _) = Self.kind(of: message.routingKey) else { return message }
+            var decoded = message
+            decoded.decoded = decoder.decode(kind, body: message.body, now: now)
+            return decoded
+        }
+    }
 
     /// Handles a batch of intake messages in one transaction; one disposition per message.
     public func process(_ messages: [IncomingMessage], now: Date) throws(StoreError) -> [Disposition] {
@@ -80,8 +105,7 @@ public actor CaseProcessor {
     }
 
     private func handle(_ message: IncomingMessage, now: Date, _ work: inout Work) throws(StoreError) -> Disposition {
-        let prefix = message.routingKey.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
-        guard let (kind, source) = Self.kinds[prefix] else {
+        guard let (kind, source) = Self.kind(of: message.routingKey) else {
             return .deadLetter(reason: "unknown_kind", detail: "routing key '\(message.routingKey)' names no source Gridwatch takes")
         }
         guard let user = message.userID else {
@@ -91,7 +115,7 @@ public actor CaseProcessor {
         guard allowed.contains(source) || (kind == .fieldUpdate && allowed.contains(.callback)) else {
             return .deadLetter(reason: "untrusted_sender", detail: "broker user '\(user)' may not send \(source.rawValue) messages")
         }
-        switch decoder.decode(kind, body: message.body, now: now) {
+        switch message.decoded ?? decoder.decode(kind, body: message.body, now: now) {
         case .failure(let error):
             return .deadLetter(reason: error.deadLetterReason, detail: error.description)
         case .success(.report(let report)):
@@ -338,6 +362,10 @@ public actor CaseProcessor {
         case .unplaced: .deadLetter(reason: "unplaced", detail: "no grid for the reported location")
         case .notActual: .ignored(reason: "not_actual")
         }
+    }
+
+    private static func kind(of routingKey: String) -> (MessageKind, DaemonSettings.Source)? {
+        kinds[routingKey.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""]
     }
 
     private static let kinds: [String: (MessageKind, DaemonSettings.Source)] = [

@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import Intake
 
 /// A message from an intake queue, as the processor needs it: no AMQP types beyond this point.
 public struct IncomingMessage: Sendable {
@@ -15,6 +16,10 @@ public struct IncomingMessage: Sendable {
     public var person: String?
     /// For department apps: the department the person acts for (`x-gridwatch-department`).
     public var department: String?
+    /// The body decoded ahead of the processor (`CaseProcessor.decode`), by the consumer that
+    /// received it, so that decoding runs beside the processor instead of inside it. Nil: the
+    /// processor decodes it itself.
+    public var decoded: Result<IntakeMessage, IntakeError>?
 
     public init(messageID: String, routingKey: String, body: Data, userID: String?, person: String? = nil, department: String? = nil) {
         self.messageID = messageID

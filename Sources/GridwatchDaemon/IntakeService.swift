@@ -42,7 +42,7 @@ struct IntakeService: Service {
         while !Task.isCancelled {
             let deliveries = await consumer.nextBatch(max: batchSize)
             if deliveries.isEmpty { return }
-            let messages = deliveries.map(IncomingMessage.init)
+            let messages = processor.decode(deliveries.map(IncomingMessage.init), now: Date())
             let source = String(consumer.queue.split(separator: ".").last ?? "")
             metrics?.received(source: source, count: messages.count)
             let started = ContinuousClock.now

@@ -35,7 +35,8 @@ struct OutboxService: Service {
         while deadline.map({ ContinuousClock.now < $0 }) ?? !Task.isCancelled {
             let rows: [OutboxMessage]
             do {
-                rows = try store.outbox(after: after, limit: batchSize)
+                let (store, start, limit) = (store, after, batchSize)
+                rows = try await StoreThreads.run(on: StoreThreads.publishing) { try store.outbox(after: start, limit: limit) }
             } catch {
                 logger.error("cannot read the outbox", metadata: ["store.error": "\(error)"])
                 try? await Task.sleep(for: backoff.delay(attempt: attempt, unit: 0.5))
@@ -53,7 +54,8 @@ struct OutboxService: Service {
             let confirmed = zip(rows, outcomes).filter { $0.1 == .confirmed }.map(\.0.sequence)
             if !confirmed.isEmpty {
                 do {
-                    try store.removeFromOutbox(confirmed)
+                    let store = store
+                    try await StoreThreads.run(on: StoreThreads.publishing) { try store.removeFromOutbox(confirmed) }
                 } catch {
                     // Published but still listed: they go out again later; the ids make that harmless.
                     logger.error("cannot remove published rows from the outbox", metadata: ["store.error": "\(error)"])

@@ -124,6 +124,13 @@ import Testing
             #expect(journal == "wal")
             #expect(synchronous == 2)  // FULL
             #expect(foreignKeys == true)
+
+            // Removing published rows relaxes the sync for its own transaction only: the next
+            // commit on the writer is synced again.
+            try store.commit(StoreFixture.opened("C-1").batch)
+            try store.removeFromOutbox(try store.outbox(after: 0, limit: 10).map(\.sequence))
+            #expect(try store.outboxCount() == 0)
+            #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
         }
     }
 }
