@@ -28,6 +28,7 @@ struct CaseQuery {
         add("category = ?", filter.category)
         add("opened_at > ?", filter.openedAfter?.timeIntervalSince1970)
         add("opened_at < ?", filter.openedBefore?.timeIntervalSince1970)
+        add("updated_at >= ?", filter.updatedSince?.timeIntervalSince1970)
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         sql = "SELECT \(CaseSummary.columns) FROM cases\(whereClause) ORDER BY opened_at DESC, id DESC LIMIT ?"
         arguments += [filter.limit]

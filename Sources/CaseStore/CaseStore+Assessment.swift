@@ -2,12 +2,15 @@ import Foundation
 import GridwatchDomain
 
 extension CaseStore {
-    /// The history and unit chain of every case opened before `end`: what `Assessment.compute`
-    /// needs for a period ending there. A case opened earlier may still have events inside the
-    /// period, so nothing opened before the period's start is left out.
-    public func assessmentRecords(openedBefore end: Date) throws(StoreError) -> [Assessment.CaseRecord] {
+    /// The history and unit chain of every case that can count in `period`: opened before its
+    /// end, with activity at or after its start. A case opened earlier may still have events
+    /// inside the period, so it is kept; a case quiet since before the period has no event in it
+    /// (events are never later than a case's `updated_at`), so it is not read at all: the
+    /// rates are computed from the cases of one period, not from every case ever kept.
+    public func assessmentRecords(for period: Range<Date>) throws(StoreError) -> [Assessment.CaseRecord] {
         var filter = CaseFilter()
-        filter.openedBefore = end
+        filter.openedBefore = period.upperBound
+        filter.updatedSince = period.lowerBound
         filter.limit = Int(Int32.max)
         var records: [Assessment.CaseRecord] = []
         for summary in try cases(filter) {

@@ -134,6 +134,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var category: String?
     public var openedAfter: Date?
     public var openedBefore: Date?
+    /// Cases with a report or an event at or after this instant.
+    public var updatedSince: Date?
     public var limit: Int = 100
 
     public init() {}

@@ -54,8 +54,8 @@ struct MetricsService: Service {
     private func refreshAssessment() {
         let now = Date()
         do {
-            let records = try store.assessmentRecords(openedBefore: now)
-            let scorecards = Assessment.compute(records, period: now.addingTimeInterval(-30 * 86_400)..<now)
+            let period = now.addingTimeInterval(-30 * 86_400)..<now
+            let scorecards = Assessment.compute(try store.assessmentRecords(for: period), period: period)
             let hierarchy = configuration.configuration.hierarchy
             for (unit, card) in scorecards where unit.level == .street || unit.level == .community {
                 let name = unit.level == .street ? hierarchy.street(code: unit.code)?.name : hierarchy.community(code: unit.code)?.name

@@ -54,6 +54,11 @@ import Testing
             #expect(try ids(store) { $0.category = StoreFixture.gasLeak.rawValue } == ["C-3", "C-1"])
             #expect(try ids(store) { $0.openedAfter = t0 } == ["C-4", "C-3", "C-2"])
             #expect(try ids(store) { $0.openedBefore = t0 + 7200 } == ["C-2", "C-1"])
+            #expect(try ids(store) { $0.updatedSince = t0 + 10_900 } == ["C-4"])
+            #expect(try ids(store) { $0.updatedSince = t0 + 10_901 } == [])
+            // The assessment reads only the cases active in its period.
+            #expect(try store.assessmentRecords(for: t0 + 10_900 ..< t0 + 86_400).count == 1)
+            #expect(try store.assessmentRecords(for: t0 ..< t0 + 86_400).count == 4)
             #expect(try ids(store) {
                 $0.openOnly = true
                 $0.category = StoreFixture.gasLeak.rawValue
