@@ -9,6 +9,9 @@ import Synchronization
 //
 //   gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
 //       declares QUEUE, the direct EXCHANGE and SINK bound to it with RKEY (durable, classic).
+//   gridwatch-bench setup-fanout HOST PORT QUEUE EXCHANGE RKEY SINK…
+//       the daemon's shape for the C relay: QUEUE and every SINK quorum queues, each SINK bound
+//       to the direct EXCHANGE with RKEY, so one relayed message is stored in every SINK.
 //   gridwatch-bench purge HOST PORT QUEUE…
 //       removes every ready message from each QUEUE.
 //   gridwatch-bench relay HOST PORT QUEUE EXCHANGE RKEY COUNT PREFETCH
@@ -64,15 +67,16 @@ func connected(_ client: AMQPClient, _ host: String, _ port: String) async throw
     }
 }
 
-func setup(host: String, port: String, queue: String, exchange: String, routingKey: String, sink: String) async throws {
+func setup(host: String, port: String, queue: String, exchange: String, routingKey: String, sinks: [String],
+           kind: Topology.Queue.Kind = .classic) async throws {
     let client = try makeClient(host: host, port: port, name: "gridwatch-bench setup")
     try await connected(client, host, port)
     let result: Result<Void, AMQPError>
     do {
         try await client.declare(Topology(
             exchanges: [.init(exchange, kind: .direct)],
-            queues: [.init(queue), .init(sink)],
-            bindings: [.init(queue: sink, exchange: exchange, routingKey: routingKey)]))
+            queues: ([queue] + sinks).map { .init($0, kind: kind) },
+            bindings: sinks.map { .init(queue: $0, exchange: exchange, routingKey: routingKey) }))
         result = .success(())
     } catch {
         result = .failure(error)
@@ -229,7 +233,10 @@ do {
     switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
     case ("setup", 8):
         try await setup(host: arguments[2], port: arguments[3], queue: arguments[4], exchange: arguments[5],
-                        routingKey: arguments[6], sink: arguments[7])
+                        routingKey: arguments[6], sinks: [arguments[7]])
+    case ("setup-fanout", 8...):
+        try await setup(host: arguments[2], port: arguments[3], queue: arguments[4], exchange: arguments[5],
+                        routingKey: arguments[6], sinks: Array(arguments[7...]), kind: .quorum)
     case ("purge", 5...):
         try await purge(host: arguments[2], port: arguments[3], queues: Array(arguments[4...]))
     case ("relay", 9):
