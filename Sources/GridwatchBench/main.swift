@@ -33,6 +33,12 @@ import Synchronization
 //       hotline requests at RATE per second for SECONDS against a running daemon; prints the
 //       percentiles of request sent → its case.dispatched event received.
 //
+//   gridwatch-bench scale-seed CONFIG STATE COUNT DUE LEAD SECONDS
+//       writes COUNT open cases with pending deadlines straight into STATE's store, DUE of them
+//       falling due over SECONDS, from LEAD seconds after the seeding ends; see ScaleBench.swift.
+//   gridwatch-bench scale-check STATE
+//       how late the daemon escalated each of those DUE cases.
+//
 // Credentials: guest/guest, vhost "/"; set AMQP_USER, AMQP_PASS, AMQP_VHOST like amqp-bench.
 
 struct BenchFailure: Error, CustomStringConvertible {
@@ -277,9 +283,18 @@ do {
         }
         try await latency(host: arguments[2], port: arguments[3], config: arguments[4], run: arguments[5], rate: rate,
                           duration: duration)
+    case ("scale-seed", 8):
+        guard let count = Int(arguments[4]), count > 0, let due = Int(arguments[5]), (0...count).contains(due),
+              let lead = Double(arguments[6]), lead >= 0, let seconds = Double(arguments[7]), seconds > 0 else {
+            throw BenchFailure("COUNT, DUE, LEAD and SECONDS must be numbers, DUE at most COUNT")
+        }
+        try scaleSeed(config: arguments[2], state: arguments[3], count: count, due: due, lead: lead, seconds: seconds)
+    case ("scale-check", 3):
+        try scaleCheck(state: arguments[2])
     default:
         FileHandle.standardError.write(Data("""
             usage: gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
+                   gridwatch-bench setup-fanout HOST PORT QUEUE EXCHANGE RKEY SINK…
                    gridwatch-bench purge HOST PORT QUEUE…
                    gridwatch-bench relay HOST PORT QUEUE EXCHANGE RKEY COUNT PREFETCH
                    gridwatch-bench topology HOST PORT
@@ -287,6 +302,8 @@ do {
                    gridwatch-bench feed HOST PORT CONFIG RUN SEEDS COUNT
                    gridwatch-bench drain HOST PORT DAEMON CONFIG STATE EXPECTED LIMIT
                    gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS
+                   gridwatch-bench scale-seed CONFIG STATE COUNT DUE LEAD SECONDS
+                   gridwatch-bench scale-check STATE
 
             """.utf8))
         exit(2)
