@@ -16,6 +16,15 @@ public enum Broker {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let mainPort = URL(string: mainURL.replacingOccurrences(of: "amqp://", with: "http://"))?.port ?? 5682
 
+    /// The `gridwatch` built with these tests: beside the test bundle, in whatever build
+    /// directory (`--scratch-path`) it was built; `.build/debug` when it is not there.
+    public static let gridwatchBinary: String = {
+        let tests = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let beside = tests.appendingPathComponent("gridwatch").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+    }()
+
     /// Runs `scripts/broker ARGS` against the main node. Blocks: call it through `runBlocking`.
     public static func main(_ arguments: String...) throws {
         var environment = ProcessInfo.processInfo.environment

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("gridwatch publish")
 struct PublishCommandTests {
-    static let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+    static let binary = Broker.gridwatchBinary
 
     /// Runs the command and returns its standard output.
     static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (Int32, String) {
