@@ -24,6 +24,16 @@ public actor CaseProcessor {
     /// Built once per configuration: building its lookup tables per message cost more than the triage.
     private var triage: Triage
     private var correlator: Correlator
+    /// Contexts already built, by grid, building and category (the location's address text is
+    /// the only part that differs between cases of one key). Cases opened from one share its
+    /// storage in memory, and the hierarchy is not walked again for every new case.
+    private var contexts: [ContextKey: CaseContext] = [:]
+
+    private struct ContextKey: Hashable {
+        var grid: GridCode
+        var building: BuildingID?
+        var category: CategoryID
+    }
     private let store: any CaseStore
     private let logger: Logger
     private var index: OpenCaseIndex
@@ -53,6 +63,7 @@ public actor CaseProcessor {
         encoder = OutboxEncoder(configuration: configuration)
         triage = configuration.triage
         correlator = configuration.correlator
+        contexts = [:]
     }
 
     public var openCaseCount: Int { index.count }
@@ -150,7 +161,7 @@ public actor CaseProcessor {
             try record(machine, actions, family: family, now: now, &work)
             return .applied
         case .open:
-            guard let context = configuration.caseContext(location: placed.location, category: placed.category.id) else {
+            guard let context = context(location: placed.location, category: placed.category.id) else {
                 return .deadLetter(reason: "unplaced", detail: "no hierarchy context for grid \(placed.location.grid)")
             }
             let id = try newCaseID(for: report.sourceKey, &work)
@@ -330,6 +341,21 @@ public actor CaseProcessor {
     private func machine(_ id: CaseID, _ work: inout Work) throws(StoreError) -> CaseMachine? {
         if let machine = work.machines[id] ?? cache.machine(id) { return machine }
         return try store.load(id)
+    }
+
+    private func context(location: Location, category: CategoryID) -> CaseContext? {
+        let key = ContextKey(grid: location.grid, building: location.building, category: category)
+        var context: CaseContext
+        if let known = contexts[key] {
+            context = known
+        } else {
+            guard let made = configuration.caseContext(location: location, category: category) else { return nil }
+            if contexts.count >= 50_000 { contexts.removeAll(keepingCapacity: true) }
+            contexts[key] = made
+            context = made
+        }
+        context.location = location
+        return context
     }
 
     private func family(of machine: CaseMachine) -> String {
