@@ -22,8 +22,9 @@ public struct DaemonSettings: Hashable, Sendable {
         public var heartbeat = 30
         /// Shown in the broker's connection list. Default `gridwatch`.
         public var connectionName = "gridwatch"
-        /// Unacknowledged deliveries per intake queue. Default 256.
-        public var prefetch = 256
+        /// Unacknowledged deliveries per intake queue. Default 512: twice the intake batch, so
+        /// the next batch is already here while one is being recorded.
+        public var prefetch = 512
         public init() {}
     }
 

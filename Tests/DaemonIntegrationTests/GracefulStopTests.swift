@@ -63,7 +63,7 @@ struct GracefulStopTests {
         // daemon in the middle of it on any machine, and what a stop lets through is counted exactly.
         let main = harness.configDirectory.appendingPathComponent("gridwatch.yaml")
         let text = try String(contentsOf: main, encoding: .utf8)
-            .replacingOccurrences(of: "prefetch: 256", with: "prefetch: 1").replacingOccurrences(of: "batchSize: 256", with: "batchSize: 1")
+            .replacingOccurrences(of: "prefetch: 512", with: "prefetch: 1").replacingOccurrences(of: "batchSize: 256", with: "batchSize: 1")
         try text.write(to: main, atomically: true, encoding: .utf8)
         let grids = harness.configuration.hierarchy.gridCodes.map(\.rawValue)
         let codes = ["garbage", "noise", "street-vending"]
