@@ -3,11 +3,11 @@ import GridwatchDomain
 
 /// Decodes and validates the messages of the intake exchange.
 ///
-/// Size is checked before parsing, JSON types are exact, unknown fields and unknown enumeration
-/// values are refused, strings are bounded, and timestamps must lie within the clock skew and
-/// maximum age around `now`, which is passed in so decoding stays deterministic. The first
-/// problem found is returned, naming its field; the JSON Schemas under `deploy/schemas/`
-/// describe the same rules for senders.
+/// Size and nesting depth are checked before parsing, a key written twice is refused, JSON
+/// types are exact, unknown fields and unknown enumeration values are refused, strings are
+/// bounded, and timestamps must lie within the clock skew and maximum age around `now`, which
+/// is passed in so decoding stays deterministic. The first problem found is returned, naming
+/// its field; the JSON Schemas under `deploy/schemas/` describe the same rules for senders.
 public struct IntakeDecoder: Sendable {
     public var limits: IntakeLimits
 
@@ -45,6 +45,10 @@ public struct IntakeDecoder: Sendable {
         guard body.count <= limits.maxBodyBytes else {
             throw IntakeError(.tooLarge, field: "", "body larger than \(limits.maxBodyBytes) bytes")
         }
+        let shape = JSONShape(body, maxDepth: limits.maxNestingDepth)
+        guard !shape.tooDeep else {
+            throw IntakeError(.tooDeep, field: "", "objects and arrays nested deeper than \(limits.maxNestingDepth) levels")
+        }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: body)
@@ -52,6 +56,7 @@ public struct IntakeDecoder: Sendable {
             throw IntakeError(.invalidJSON, field: "", "not valid UTF-8 JSON")
         }
         guard case .object = value else { throw IntakeError(.invalidJSON, field: "", "the body must be a JSON object") }
+        if let key = shape.duplicateKey { throw IntakeError(.duplicateField, field: key, "written more than once in one object") }
         return try ObjectReader(value, path: "", limits: limits, now: now)
     }
 }

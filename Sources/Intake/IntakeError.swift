@@ -26,6 +26,10 @@ public struct IntakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case tooOld = "too_old"
         /// Fields that are fine alone but contradict each other.
         case inconsistent = "inconsistent"
+        /// Objects and arrays nested deeper than the limit.
+        case tooDeep = "too_deep"
+        /// A key written twice in one object: readers disagree on which one counts.
+        case duplicateField = "duplicate_field"
     }
 
     public var code: Code

@@ -14,6 +14,9 @@ public struct IntakeLimits: Hashable, Sendable {
     public var maxURLLength = 2048
     /// Longest list (departments named in a whistle, CAP references). Default 32.
     public var maxListLength = 32
+    /// Deepest nesting of objects and arrays, checked before parsing. Default 16; no message
+    /// nests deeper than 3 (a CAP alarm's `info.area`).
+    public var maxNestingDepth = 16
     /// How far ahead of `now` a timestamp may be, for clock skew. Default 5 minutes.
     public var maxClockSkew: TimeInterval = 300
     /// How far behind `now` a timestamp may be. Default 7 days.

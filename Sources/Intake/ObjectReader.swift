@@ -27,9 +27,37 @@ struct ObjectReader {
 
     func rejectUnknown(allowed: Set<String>) throws(IntakeError) {
         if let unknown = keys.first(where: { !allowed.contains($0) }) {
-            // An empty key would vanish from the path; write it as JSON Pointer-like `[""]`.
-            let field = unknown.isEmpty ? "\(path)[\"\"]" : at(unknown)
-            throw IntakeError(.unknownField, field: field, "not a field of this message")
+            throw IntakeError(.unknownField, field: Self.path(path, key: unknown), "not a field of this message")
+        }
+    }
+
+    /// The path of a key the sender wrote, which ends up in the dead-letter header: an empty key
+    /// would vanish, so it is written JSON Pointer-like as `[""]`; a key longer than 64 characters
+    /// is cut short and anything but letters, marks, digits, punctuation and symbols is replaced,
+    /// so a hostile key can neither bloat the header past the broker's frame size nor break a log
+    /// line. A combining mark at the start is replaced too: it would fuse with the `:` or `.`
+    /// before it, and `unknown_field:` would no longer be a prefix of the reason to Swift's `String`.
+    static func path(_ path: String, key: String) -> String {
+        guard !key.isEmpty else { return "\(path)[\"\"]" }
+        let scalars = key.unicodeScalars.prefix(64).enumerated().map { i, scalar in
+            printable(scalar) && !(i == 0 && combining(scalar)) ? scalar : "?"
+        }
+        var name = String(String.UnicodeScalarView(scalars))
+        if key.unicodeScalars.count > 64 { name += "…" }
+        return path.isEmpty ? name : "\(path).\(name)"
+    }
+
+    private static func printable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned: false
+        default: true
+        }
+    }
+
+    private static func combining(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: scalar.properties.isGraphemeExtend
         }
     }
 
@@ -111,7 +139,11 @@ struct ObjectReader {
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
         // ISO8601DateFormatter rolls 30 February over into March; a sender who wrote it is wrong.
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
+        // Digits only: Int("-001") is -1, and ISO8601DateFormatter would then take a year before 1.
+        func number(_ range: Range<Int>) -> Int? {
+            bytes[range].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+                ? Int(String(decoding: bytes[range], as: UTF8.self)) : nil
+        }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
             let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (0...23).contains(hour),
             (0...59).contains(minute), (0...59).contains(second)

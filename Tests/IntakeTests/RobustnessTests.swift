@@ -18,7 +18,7 @@ struct RobustnessTests {
         }
     }
 
-    static let wholeBody: Set<IntakeError.Code> = [.tooLarge, .invalidJSON, .unknownKind]
+    static let wholeBody: Set<IntakeError.Code> = [.tooLarge, .invalidJSON, .unknownKind, .tooDeep]
     static let fragments: [[UInt8]] = [
         Array("null".utf8), Array("true".utf8), Array("1e999".utf8), Array("-0".utf8), Array("\"\"".utf8), Array("{}".utf8),
         Array("[]".utf8), Array("\"\\u0000\"".utf8), Array("\"\u{FFFF}\"".utf8), [0xFF, 0xFE], Array(",".utf8), Array("\"x\":1".utf8),
