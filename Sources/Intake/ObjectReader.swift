@@ -34,9 +34,10 @@ struct ObjectReader {
     /// The path of a key the sender wrote, which ends up in the dead-letter header: an empty key
     /// would vanish, so it is written JSON Pointer-like as `[""]`; a key longer than 64 characters
     /// is cut short and anything but letters, marks, digits, punctuation and symbols is replaced,
-    /// so a hostile key can neither bloat the header past the broker's frame size nor break a log
-    /// line. A combining mark at the start is replaced too: it would fuse with the `:` or `.`
-    /// before it, and `unknown_field:` would no longer be a prefix of the reason to Swift's `String`.
+    /// so a hostile key can neither bloat the header and the log (a 65 KB key went into both, in
+    /// the reason and again in the detail) nor break a log line. A combining mark at the start is
+    /// replaced too: it would fuse with the `:` or `.` before it, and `unknown_field:` would no
+    /// longer be a prefix of the reason to Swift's `String`.
     static func path(_ path: String, key: String) -> String {
         guard !key.isEmpty else { return "\(path)[\"\"]" }
         let scalars = key.unicodeScalars.prefix(64).enumerated().map { i, scalar in
