@@ -92,12 +92,21 @@ public struct GridwatchConfiguration: Sendable {
 
 /// Parses YAML text into a node, reporting a syntax error as a problem.
 func compose(_ text: String, file: String, sink: ProblemSink) -> YAMLCursor? {
+    if let line = AnchorScan.firstAnchorLine(in: text) {
+        sink.add(ConfigurationProblem(
+            file: file, path: "", line: line, message: "YAML anchors and aliases (&name, *name) are not supported: write the value out"))
+        return nil
+    }
     do {
         guard let node = try Yams.compose(yaml: text) else {
             sink.add(ConfigurationProblem(file: file, path: "", message: "empty document"))
             return nil
         }
         return YAMLCursor(node: node, path: "", file: file, problems: sink)
+    } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+        let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+        sink.add(ConfigurationProblem(file: file, path: "", line: context.mark.line, message: "duplicate key \(keys) in one mapping"))
+        return nil
     } catch let error as YamlError {
         sink.add(ConfigurationProblem(file: file, path: "", line: error.line, message: "YAML syntax error"))
         return nil
