@@ -68,7 +68,14 @@ final class CaseContexts: Sendable {
 
     /// The context of a case row: its template with the row's location put back.
     func context(id: Int64, location: Location, db: Database) throws -> CaseContext {
-        var context: CaseContext
+        var context = try template(id: id, db: db)
+        context.location = location
+        return context
+    }
+
+    /// The template with `id`: everything of a context but the location.
+    func template(id: Int64, db: Database) throws -> CaseContext {
+        let context: CaseContext
         if let known = memo.withLock({ $0.templates[id] }) {
             context = known
         } else {
@@ -81,7 +88,6 @@ final class CaseContexts: Sendable {
                 memo.ids[context] = id
             }
         }
-        context.location = location
         return context
     }
 

@@ -19,4 +19,12 @@ extension CaseStore {
         }
         return records
     }
+
+    /// Scorecards from `assessmentRecords(for:)`: every record at once, for stores without a
+    /// streaming count of their own.
+    public func scorecards(for period: Range<Date>, isCancelled: () -> Bool) throws(StoreError)
+        -> [Assessment.Unit: Assessment.Scorecard]
+    {
+        Assessment.compute(try assessmentRecords(for: period), period: period)
+    }
 }

@@ -48,6 +48,11 @@ public protocol CaseStore: Sendable {
     @discardableResult
     func pruneProcessed(olderThan date: Date) throws(StoreError) -> Int
 
+    /// The assessment scorecards of every unit for `period` (`Assessment`). Long for a busy
+    /// city's month: `isCancelled` is asked now and then, and a true answer ends the count with
+    /// an error.
+    func scorecards(for period: Range<Date>, isCancelled: () -> Bool) throws(StoreError) -> [Assessment.Unit: Assessment.Scorecard]
+
     /// Open cases counted by the level holding them and their street, for the metrics.
     func openCaseCounts() throws(StoreError) -> [OpenCaseCount]
 

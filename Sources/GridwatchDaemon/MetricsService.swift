@@ -4,6 +4,7 @@ import GridConfig
 import GridwatchDomain
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps the gauges that are read from the store fresh (open cases, outbox backlog, assessment
 /// rates) and writes a one-line summary to the log for those who watch journald rather than
@@ -17,7 +18,9 @@ struct MetricsService: Service {
     /// nil: no summary lines.
     var summaryEvery: Duration? = .seconds(60)
     var gaugesEvery: Duration = .seconds(15)
-    var assessmentEvery: Duration = .seconds(300)
+    /// The assessment reads a month of cases: every 15 minutes is fresh enough for rates
+    /// judged by the month, and light on the store.
+    var assessmentEvery: Duration = .seconds(900)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -27,7 +30,7 @@ struct MetricsService: Service {
             while !Task.isCancelled {
                 refreshGauges()
                 if ContinuousClock.now - lastAssessment >= assessmentEvery {
-                    refreshAssessment()
+                    await refreshAssessment()
                     lastAssessment = ContinuousClock.now
                 }
                 if let summaryEvery, ContinuousClock.now - lastSummary >= summaryEvery {
@@ -51,11 +54,22 @@ struct MetricsService: Service {
     }
 
     /// 响应率, 解决率, 满意率, 按时结案率, 返工率 over the last 30 days, per street and community.
-    private func refreshAssessment() {
+    ///
+    /// Counted on a thread of its own (a month of a city's cases takes a while), and given up
+    /// as soon as the service is cancelled, so a shutdown never waits for it.
+    private func refreshAssessment() async {
         let now = Date()
+        let period = now.addingTimeInterval(-30 * 86_400)..<now
+        let cancelled = CancellationFlag()
+        let store = store
         do {
-            let period = now.addingTimeInterval(-30 * 86_400)..<now
-            let scorecards = Assessment.compute(try store.assessmentRecords(for: period), period: period)
+            let scorecards = try await withTaskCancellationHandler {
+                try await StoreThreads.run(on: StoreThreads.background) {
+                    try store.scorecards(for: period, isCancelled: { cancelled.isSet })
+                }
+            } onCancel: {
+                cancelled.set()
+            }
             let hierarchy = configuration.configuration.hierarchy
             for (unit, card) in scorecards where unit.level == .street || unit.level == .community {
                 let name = unit.level == .street ? hierarchy.street(code: unit.code)?.name : hierarchy.community(code: unit.code)?.name
@@ -69,6 +83,7 @@ struct MetricsService: Service {
                 }
             }
         } catch {
+            guard !cancelled.isSet else { return }
             logger.warning("cannot compute assessment rates", metadata: ["store.error": "\(error)"])
         }
     }
@@ -86,4 +101,11 @@ struct MetricsService: Service {
         ])
         return now
     }
+}
+
+/// Set once from a task's cancellation handler, read by work running on another thread.
+final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }

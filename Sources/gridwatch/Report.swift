@@ -57,7 +57,7 @@ struct AssessmentReport: ParsableCommand {
         guard start < end else { throw ValidationError("--from must be before --to") }
 
         let names = try config.map { Assessment.Unit.names(in: try loadConfiguration($0).hierarchy) } ?? [:]
-        let cards = Assessment.compute(try store.open().assessmentRecords(for: start..<end), period: start..<end)
+        let cards = try store.open().scorecards(for: start..<end, isCancelled: { false })
         let table = AssessmentTable(cards, level: Level.named(level)!, period: start..<end, names: names, timeZone: zone)
         let text = switch format {
         case .text: table.text()

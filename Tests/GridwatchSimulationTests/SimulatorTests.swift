@@ -100,3 +100,33 @@ struct SimulatorTests {
         #expect(input.events.map(\.line) == [2, 1])
     }
 }
+
+@Suite("Assessment from the store")
+struct StoreAssessmentTests {
+    /// The store's streaming count (chains from shared contexts, only the counted events) gives
+    /// the scorecards `Assessment.compute` gives over whole histories, for any period.
+    @Test func theStreamingCountAgreesWithWholeHistories() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gridwatch-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCaseStore(path: directory.appendingPathComponent("sim.sqlite").path)
+        let week = try Data(contentsOf: SimulationFixture.repository.appendingPathComponent("deploy/simulation/sample-week.jsonl"))
+        let simulator = Simulator(configuration: try SimulationFixture.configuration(), store: store, logger: Logger(label: "test"))
+        let input = SimulationInput(jsonLines: week)
+        let start = try #require(input.events.first?.at)
+        _ = try await simulator.run(input)
+        var compared = 0
+        for (from, days) in [(-1.0, 30.0), (0, 1), (2, 2), (5, 10)] {
+            let period = start.addingTimeInterval(from * 86_400)..<start.addingTimeInterval((from + days) * 86_400)
+            let whole = Assessment.compute(try store.assessmentRecords(for: period), period: period)
+            let streamed = try store.scorecards(for: period, isCancelled: { false })
+            #expect(streamed == whole, "\(period)")
+            compared += whole.values.reduce(0) { $0 + $1.dispatched + $1.handled + $1.rated }
+        }
+        #expect(compared > 0, "the sample week produces something to count")
+        // Asked to stop, it stops.
+        #expect(throws: StoreError.self) {
+            try store.scorecards(for: start.addingTimeInterval(-86_400)..<start.addingTimeInterval(30 * 86_400), isCancelled: { true })
+        }
+    }
+}

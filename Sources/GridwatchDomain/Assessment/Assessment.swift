@@ -67,51 +67,61 @@ public struct Assessment: Sendable {
     /// Scorecards for every unit that appears in the period. `period` is half-open.
     public static func compute(_ cases: [CaseRecord], period: Range<Date>) -> [Unit: Scorecard] {
         var cards: [Unit: Scorecard] = [:]
-        for record in cases {
-            var handlingLevel: Level?
-            // A false alarm was nobody's to answer: its dispatches do not count against response.
-            let falseAlarm = record.history.contains { $0.kind == .closedAsFalseAlarm }
-            for event in record.history {
-                let inPeriod = period.contains(event.at)
-                func bump(_ level: Level, _ change: (inout Scorecard) -> Void) {
-                    guard inPeriod else { return }
-                    change(&cards[Unit(level: level, code: record.chain.code(at: level)), default: Scorecard()])
+        for record in cases { add(record, period: period, to: &cards) }
+        return cards
+    }
+
+    /// The kinds of event a scorecard counts; the others change nothing in `add`. A store may
+    /// leave them out of a record's history.
+    public static let countedKinds: Set<String> = [
+        "dispatched", "signedFor", "handled", "verificationFailed", "closed", "rated", "reopened", "closedAsFalseAlarm",
+    ]
+
+    /// Counts one case into `cards`, so that a store can stream its cases instead of holding
+    /// every record at once.
+    public static func add(_ record: CaseRecord, period: Range<Date>, to cards: inout [Unit: Scorecard]) {
+        var handlingLevel: Level?
+        // A false alarm was nobody's to answer: its dispatches do not count against response.
+        let falseAlarm = record.history.contains { $0.kind == .closedAsFalseAlarm }
+        for event in record.history {
+            let inPeriod = period.contains(event.at)
+            func bump(_ level: Level, _ change: (inout Scorecard) -> Void) {
+                guard inPeriod else { return }
+                change(&cards[Unit(level: level, code: record.chain.code(at: level)), default: Scorecard()])
+            }
+            switch event.kind {
+            case .dispatched(let level, _):
+                if !falseAlarm { bump(level) { $0.dispatched += 1 } }
+            case .signedFor(let level, _, let inTime):
+                if inTime { bump(level) { $0.signedForInTime += 1 } }
+            case .handled(let level, _, let inTime, _):
+                handlingLevel = level
+                bump(level) {
+                    $0.handled += 1
+                    if inTime { $0.handledInTime += 1 }
                 }
-                switch event.kind {
-                case .dispatched(let level, _):
-                    if !falseAlarm { bump(level) { $0.dispatched += 1 } }
-                case .signedFor(let level, _, let inTime):
-                    if inTime { bump(level) { $0.signedForInTime += 1 } }
-                case .handled(let level, _, let inTime, _):
-                    handlingLevel = level
-                    bump(level) {
-                        $0.handled += 1
-                        if inTime { $0.handledInTime += 1 }
+            case .verificationFailed:
+                if let l = handlingLevel { bump(l) { $0.reworked += 1 } }
+            case .closed(let level):
+                handlingLevel = level
+                bump(level) { $0.closed += 1 }
+            case .rated(let satisfied):
+                if let l = handlingLevel {
+                    bump(l) {
+                        $0.rated += 1
+                        if satisfied { $0.satisfied += 1 }
                     }
-                case .verificationFailed:
-                    if let l = handlingLevel { bump(l) { $0.reworked += 1 } }
-                case .closed(let level):
-                    handlingLevel = level
-                    bump(level) { $0.closed += 1 }
-                case .rated(let satisfied):
-                    if let l = handlingLevel {
-                        bump(l) {
-                            $0.rated += 1
-                            if satisfied { $0.satisfied += 1 }
-                        }
-                    }
-                case .reopened(let level):
-                    bump(level) { $0.reworked += 1 }
-                case .closedAsFalseAlarm:
-                    bump(.grid) { $0.falseAlarms += 1 }
-                case .opened, .escalated, .reminded, .sentBack, .redispatched, .progress, .extensionRequested,
-                    .extensionGranted, .parked, .resumed, .verified, .merged, .severityRaised,
-                    .whistle, .summoned, .reportedIn, .summonOverdue, .alarmCancelled:
-                    break
                 }
+            case .reopened(let level):
+                bump(level) { $0.reworked += 1 }
+            case .closedAsFalseAlarm:
+                bump(.grid) { $0.falseAlarms += 1 }
+            case .opened, .escalated, .reminded, .sentBack, .redispatched, .progress, .extensionRequested,
+                .extensionGranted, .parked, .resumed, .verified, .merged, .severityRaised,
+                .whistle, .summoned, .reportedIn, .summonOverdue, .alarmCancelled:
+                break
             }
         }
-        return cards
     }
 
     /// Grade bands used in digital city management: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E.
