@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "gridwatch", targets: ["gridwatch"]),
         .executable(name: "gridwatch-bench", targets: ["gridwatch-bench"]),
+        .executable(name: "gridwatch-fuzz", targets: ["gridwatch-fuzz"]),
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "GridwatchDomain", targets: ["GridwatchDomain"]),
     ],
@@ -107,6 +108,13 @@ let package = Package(
             dependencies: ["AMQP", "GridConfig", "GridwatchDaemon", "GridwatchDomain",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             path: "Sources/GridwatchBench"
+        ),
+        // Fuzz targets for the intake decoder and the configuration loader: scripts/fuzz builds
+        // them with libFuzzer; the ordinary build replays files through the same checks.
+        .executableTarget(
+            name: "gridwatch-fuzz",
+            dependencies: ["GridConfig", "GridwatchDomain", "Intake"],
+            path: "Sources/GridwatchFuzz"
         ),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "CRabbitMQ"]),
         // Helpers for tests that need the private broker nodes started by scripts/test.
