@@ -95,8 +95,9 @@ func scaleSeed(config: String, state: String, count: Int, due: Int, lead: Double
     print("scale-seed: database \(size / 1_048_576) MiB, \(size / max(count, 1)) bytes per case")
 }
 
-/// `scale-check`: how late each deadline listed in STATE/due.tsv fired, from the escalation the
-/// daemon recorded for it; prints percentiles and how many have not fired.
+/// `scale-check`: how late each deadline listed in STATE/due.tsv fired, from the escalation (or,
+/// at the top level, the reminder) the daemon recorded for it; prints percentiles and how many
+/// have not fired.
 func scaleCheck(state: String) throws {
     let lines = try String(contentsOfFile: state + "/due.tsv", encoding: .utf8).split(separator: "\n")
     var due: [String: Double] = [:]
@@ -108,7 +109,7 @@ func scaleCheck(state: String) throws {
     configuration.readonly = true
     let database = try DatabaseQueue(path: state + "/gridwatch.sqlite", configuration: configuration)
     let fired = try database.read { db in
-        try Row.fetchAll(db, sql: "SELECT case_id, MIN(at) AS at FROM case_events WHERE kind = 'escalated' AND case_id LIKE 'SC-%' GROUP BY case_id")
+        try Row.fetchAll(db, sql: "SELECT case_id, MIN(at) AS at FROM case_events WHERE kind IN ('escalated', 'reminded') AND case_id LIKE 'SC-%' GROUP BY case_id")
     }
     var lateness: [Double] = []
     for row in fired {
