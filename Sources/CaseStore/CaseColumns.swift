@@ -46,6 +46,40 @@ struct CaseColumns {
     }
 }
 
+/// The correlator's view of an open case (`Correlator.Key`) as the `cases` columns keep it:
+/// the grid and family have columns of their own already; device ids as a JSON array, or NULL
+/// for the usual case without any.
+struct CorrelationColumns {
+    var building: String?
+    var devices: String?
+    var lastReportAt: Double
+
+    init(_ key: Correlator.Key) throws {
+        building = key.location.building?.rawValue
+        devices = key.devices.isEmpty ? nil : String(decoding: try JSONEncoder().encode(key.devices.map(\.rawValue).sorted()), as: UTF8.self)
+        lastReportAt = key.lastReportAt.timeIntervalSince1970
+    }
+
+    /// The key read back; without source keys, which `CaseStore.caseID(forSourceKey:)` answers.
+    static func key(row: Row, families: inout [String: String]) throws -> Correlator.Key {
+        let family: String = row["family"]
+        // One string per family, not one per case: a million open cases share a few dozen.
+        let shared = families[family] ?? family
+        families[family] = shared
+        var devices: Set<DeviceID> = []
+        if let json = row["devices"] as String? {
+            devices = Set(try JSONDecoder().decode([String].self, from: Data(json.utf8)).map { DeviceID($0) })
+        }
+        guard let grid = GridCode(row["grid"] as String) else {
+            throw StoreError(.corrupt, operation: "openCaseKeys", message: "case \(row["id"] as String) has no valid grid code")
+        }
+        return Correlator.Key(
+            caseID: CaseID(row["id"] as String), family: shared,
+            location: Location(grid: grid, building: (row["building"] as String?).map { BuildingID($0) }),
+            devices: devices, sourceKeys: [], lastReportAt: Date(timeIntervalSince1970: row["last_report_at"] as Double? ?? 0))
+    }
+}
+
 /// Reading the text spellings back.
 extension CaseSummary {
     /// The columns `init(row:)` reads, in a `SELECT`.

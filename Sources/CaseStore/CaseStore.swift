@@ -26,6 +26,7 @@ public protocol CaseStore: Sendable {
     func load(_ id: CaseID) throws(StoreError) -> CaseMachine?
 
     /// The correlation keys of every open case, to rebuild the correlator's view at start.
+    /// Without their source keys: `caseID(forSourceKey:)` answers those, for every case.
     func openCaseKeys() throws(StoreError) -> [Correlator.Key]
 
     /// The pending deadline due first, if any: what the timer sleeps until.

@@ -28,14 +28,16 @@ extension SQLiteCaseStore {
         try read("load") { [contexts] db in try Self.machine(id, decoder: JSONDecoder(), contexts: contexts, db: db) }
     }
 
+    /// Read through the covering index `cases_open_correlation`: the rows themselves (states,
+    /// contexts) are never touched, so a restart reads a few dozen bytes per open case.
     public func openCaseKeys() throws(StoreError) -> [Correlator.Key] {
         try read("openCaseKeys") { db in
-            let decoder = JSONDecoder()
-            let rows = try Data.fetchCursor(
-                db.cachedStatement(sql: "SELECT correlation_key FROM cases WHERE ended = 0 ORDER BY opened_at, id"))
+            let rows = try Row.fetchCursor(db.cachedStatement(
+                sql: "SELECT id, family, grid, building, devices, last_report_at FROM cases WHERE ended = 0"))
             var keys: [Correlator.Key] = []
-            while let json = try rows.next() {
-                keys.append(try decoder.decode(Correlator.Key.self, from: json))
+            var families: [String: String] = [:]
+            while let row = try rows.next() {
+                keys.append(try CorrelationColumns.key(row: row, families: &families))
             }
             return keys
         }

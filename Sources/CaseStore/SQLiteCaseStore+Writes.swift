@@ -79,13 +79,13 @@ extension SQLiteCaseStore {
         let familyOf = try db.cachedStatement(sql: "SELECT family FROM cases WHERE id = ?")
         let update = try db.cachedStatement(sql: """
             UPDATE cases SET family = ?, updated_at = ?, phase = ?, level = ?, severity = ?, ended = ?,
-                             report_count = ?, correlation_key = ?, state = ?
+                             report_count = ?, building = ?, devices = ?, last_report_at = ?, state = ?
             WHERE id = ?
             """)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO cases (id, category, family, street, community, grid, opened_at, updated_at,
-                               phase, level, severity, ended, report_count, correlation_key, state, location, context_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               phase, level, severity, ended, report_count, building, devices, last_report_at, state, location, context_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         // A case stepped by several messages of the batch is written once, in its last state:
         // encoding a machine is most of a commit's cost.
@@ -97,18 +97,18 @@ extension SQLiteCaseStore {
             if family == nil { family = try String.fetchOne(familyOf, arguments: [columns.id]) }
             let resolved = family ?? CaseColumns.defaultFamily(of: machine)
             // Only open cases are correlated; an ended case keeps no key.
-            let key = columns.ended ? nil : try encoder.encode(machine.correlationKey(family: resolved))
+            let key = columns.ended ? nil : try CorrelationColumns(machine.correlationKey(family: resolved))
             let state = Self.text(try encoder.encode(machine.progress))
             try update.execute(arguments: [
                 resolved, columns.updatedAt, columns.phase, columns.level, columns.severity, columns.ended,
-                columns.reportCount, key.map(Self.text), state, columns.id,
+                columns.reportCount, key?.building, key?.devices, key?.lastReportAt, state, columns.id,
             ])
             guard db.changesCount == 0 else { continue }
             let contextID = try contexts.id(for: machine.context, pending: &contextIDs, db: db)
             try insert.execute(arguments: [
                 columns.id, columns.category, resolved, columns.street, columns.community, columns.grid,
                 columns.openedAt, columns.updatedAt, columns.phase, columns.level, columns.severity,
-                columns.ended, columns.reportCount, key.map(Self.text), state,
+                columns.ended, columns.reportCount, key?.building, key?.devices, key?.lastReportAt, state,
                 Self.text(try encoder.encode(machine.context.location)), contextID,
             ])
         }

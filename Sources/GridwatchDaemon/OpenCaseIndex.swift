@@ -38,6 +38,10 @@ struct OpenCaseIndex {
 
     mutating func upsert(_ key: Correlator.Key) {
         remove(key.caseID)
+        // Source keys are answered by the store for every case; holding a set of them for each
+        // of a city's open cases would be most of the index's memory.
+        var key = key
+        key.sourceKeys = []
         keys[key.caseID] = key
         for device in key.devices { byDevice[device, default: []].insert(key.caseID) }
         byPlace[Place(grid: key.location.grid, family: key.family), default: []].insert(key.caseID)

@@ -99,7 +99,12 @@ import Testing
             let keys = try store.openCaseKeys()
             #expect(Set(keys.map(\.caseID)) == ["C-1", "C-2", "C-3"])
             let gas = try #require(keys.first { $0.caseID == "C-1" })
-            #expect(gas == (try store.load("C-1"))?.correlationKey(family: StoreFixture.gasFamily))
+            let expected = try #require(try store.load("C-1")).correlationKey(family: StoreFixture.gasFamily)
+            #expect(gas.family == expected.family && gas.location == expected.location && gas.devices == expected.devices)
+            // Unix seconds in a REAL column: equal to well under a microsecond, which is all the
+            // correlation window needs.
+            #expect(abs(gas.lastReportAt.timeIntervalSince(expected.lastReportAt)) < 1e-6)
+            #expect(gas.sourceKeys.isEmpty, "answered by caseID(forSourceKey:), not kept with the key")
             // No family given for C-2: the family of a category without an incident.
             #expect(keys.first { $0.caseID == "C-2" }?.family == "category:hotline.noise")
             // An ended case's source key still leads to it, for idempotency.
@@ -118,9 +123,14 @@ import Testing
 
             let key = try #require(try store.openCaseKeys().first)
             #expect(key.family == StoreFixture.gasFamily)
-            #expect(key.sourceKeys == ["hotline:REQ-C-1", "hotline:REQ-2"])
-            #expect(key.lastReportAt == t0 + 60)
+            #expect(try store.caseID(forSourceKey: "hotline:REQ-C-1") == "C-1")
+            #expect(try store.caseID(forSourceKey: "hotline:REQ-2") == "C-1")
+            #expect(abs(key.lastReportAt.timeIntervalSince(t0 + 60)) < 1e-6)
             #expect(try store.cases(CaseFilter()).first?.reportCount == 2)
+
+            // A sensor's case keeps its device for the correlator.
+            try store.commit(StoreFixture.opened("C-2", report: StoreFixture.alarm("A-9"), category: StoreFixture.gasAlarm).batch)
+            #expect(try store.openCaseKeys().first { $0.caseID == "C-2" }?.devices == ["gas-38-602"])
         }
     }
 }

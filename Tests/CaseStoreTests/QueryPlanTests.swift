@@ -29,6 +29,14 @@ import Testing
         }
     }
 
+    /// A restart reads the open cases' correlation columns from their index alone.
+    @Test func openKeysComeFromTheCoveringIndex() throws {
+        try withStore { store, _ throws in
+            let steps = try store.queryPlan("SELECT id, family, grid, building, devices, last_report_at FROM cases WHERE ended = 0")
+            #expect(steps.count == 1 && steps[0].contains("COVERING INDEX cases_open_correlation"), "\(steps)")
+        }
+    }
+
     @Test(arguments: Narrowing.allCases) func aListingNeitherScansNorSorts(narrowing: Narrowing) throws {
         try withStore { store, _ throws in
             let query = CaseQuery(narrowing.filter)

@@ -51,6 +51,7 @@ import Testing
     }
 
     @Test func aDatabaseOfTheFirstSchemaIsConvertedWhenOpened() throws {
+        // Both later migrations run on it: shared contexts, then correlation columns.
         try withScratchDirectory { directory in
             let path = directory.appendingPathComponent("v1.sqlite").path
             let machines = [StoreFixture.opened("C-1").machine, StoreFixture.opened("C-2", grid: StoreFixture.otherGridCode).machine]
@@ -64,11 +65,12 @@ import Testing
                         sql: """
                             INSERT INTO cases (id, category, family, street, community, grid, opened_at, updated_at,
                                                phase, level, severity, ended, report_count, correlation_key, state)
-                            VALUES (?, ?, 'gas-leak', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?)
+                            VALUES (?, ?, 'gas-leak', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                             """,
                         arguments: [
                             columns.id, columns.category, columns.street, columns.community, columns.grid, columns.openedAt,
                             columns.updatedAt, columns.phase, columns.level, columns.severity, columns.reportCount,
+                            String(decoding: try JSONEncoder().encode(machine.correlationKey(family: "gas-leak")), as: UTF8.self),
                             String(decoding: try JSONEncoder().encode(machine), as: UTF8.self),
                         ])
                 }
@@ -86,6 +88,14 @@ import Testing
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE location IS NULL OR context_id IS NULL")
             }
             #expect(unconverted == 0)
+            // Their correlation keys, written as JSON by the first schema, are columns now.
+            let keys = try store.openCaseKeys().sorted { $0.caseID < $1.caseID }
+            #expect(keys.map(\.caseID) == machines.map(\.id))
+            for (key, machine) in zip(keys, machines) {
+                let expected = machine.correlationKey(family: "gas-leak")
+                #expect(key.location == expected.location && key.devices == expected.devices && key.family == expected.family)
+                #expect(abs(key.lastReportAt.timeIntervalSince(expected.lastReportAt)) < 1e-6)
+            }
         }
     }
 

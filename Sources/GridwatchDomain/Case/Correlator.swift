@@ -66,10 +66,11 @@ public struct Correlator: Hashable, Sendable, Codable {
 }
 
 extension CaseMachine {
-    /// This case as the correlator sees it. `family` is the incident family of its category.
+    /// This case as the correlator sees it. `family` is the incident family of its category; the
+    /// location is the grid and building, all the correlator compares.
     public func correlationKey(family: String) -> Correlator.Key {
         Correlator.Key(
-            caseID: id, family: family, location: context.location,
+            caseID: id, family: family, location: Location(grid: context.location.grid, building: context.location.building),
             devices: Set(reports.compactMap(\.report.deviceID)), sourceKeys: Set(reports.map(\.report.sourceKey)),
             lastReportAt: reports.map(\.receivedAt).max() ?? .distantPast)
     }
