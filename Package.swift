@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "gridwatch", targets: ["gridwatch"]),
         .executable(name: "gridwatch-bench", targets: ["gridwatch-bench"]),
+        .executable(name: "gridwatch-soak", targets: ["gridwatch-soak"]),
         .executable(name: "gridwatch-fuzz", targets: ["gridwatch-fuzz"]),
         .library(name: "AMQP", targets: ["AMQP"]),
         .library(name: "GridwatchDomain", targets: ["GridwatchDomain"]),
@@ -108,6 +109,14 @@ let package = Package(
             dependencies: ["AMQP", "GridConfig", "GridwatchDaemon", "GridwatchDomain",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             path: "Sources/GridwatchBench"
+        ),
+        // The soak with faults: feeds the daemon, records what it publishes, checks the store
+        // against both (scripts/soak; docs/RELIABILITY.md).
+        .executableTarget(
+            name: "gridwatch-soak",
+            dependencies: ["AMQP", "CaseStore", "GridConfig", "GridwatchDaemon", "GridwatchDomain",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            path: "Sources/GridwatchSoak"
         ),
         // Fuzz targets for the intake decoder and the configuration loader: scripts/fuzz builds
         // them with libFuzzer; the ordinary build replays files through the same checks.
