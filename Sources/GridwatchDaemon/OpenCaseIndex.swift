@@ -16,8 +16,25 @@ struct OpenCaseIndex {
         var family: String
     }
 
+    /// The index of `keys` (one per case, as the store lists them), built in one pass with its
+    /// tables sized up front: growing them key by key was most of a restart on a million open
+    /// cases.
     init(_ keys: [Correlator.Key]) {
-        for key in keys { upsert(key) }
+        self.keys.reserveCapacity(keys.count)
+        var places: [Place: [CaseID]] = [:]
+        var devices: [DeviceID: [CaseID]] = [:]
+        for var key in keys {
+            key.sourceKeys = []
+            if let old = self.keys.updateValue(key, forKey: key.caseID) {
+                // Listed twice: keep the last, as upsert would.
+                places[Place(grid: old.location.grid, family: old.family)]?.removeAll { $0 == key.caseID }
+                for device in old.devices { devices[device]?.removeAll { $0 == key.caseID } }
+            }
+            places[Place(grid: key.location.grid, family: key.family), default: []].append(key.caseID)
+            for device in key.devices { devices[device, default: []].append(key.caseID) }
+        }
+        byPlace = places.filter { !$0.value.isEmpty }.mapValues { Set($0) }
+        byDevice = devices.filter { !$0.value.isEmpty }.mapValues { Set($0) }
     }
 
     var count: Int { keys.count }

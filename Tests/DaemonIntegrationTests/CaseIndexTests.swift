@@ -24,6 +24,20 @@ import Testing
         #expect(Set(index.candidates(device: "d-1", grid: Self.grid, family: "fire").map(\.caseID)) == ["fire-1", "gas-1"])
         #expect(index.candidates(device: nil, grid: Self.grid, family: "gas").isEmpty)
         #expect(index.cases(of: "d-1").map(\.caseID) == ["gas-1"])
+        // Built in one pass, it is the index built key by key.
+        var stepwise = OpenCaseIndex([])
+        for key in [Self.key("fire-1", family: "fire"), Self.key("noise-1", family: "noise"),
+                    Self.key("fire-other", family: "fire", grid: Self.other), Self.key("gas-1", family: "gas", grid: Self.other, devices: ["d-1"])] {
+            stepwise.upsert(key)
+        }
+        for (device, grid, family) in [(nil, Self.grid, "fire"), ("d-1", Self.grid, "fire"), (nil, Self.other, "fire"), (nil, Self.other, "gas")] as [(DeviceID?, GridCode, String)] {
+            #expect(Set(stepwise.candidates(device: device, grid: grid, family: family).map(\.caseID))
+                    == Set(index.candidates(device: device, grid: grid, family: family).map(\.caseID)))
+        }
+        let twice = OpenCaseIndex([Self.key("c", family: "fire"), Self.key("c", family: "noise", grid: Self.other)])
+        #expect(twice.count == 1)
+        #expect(twice.candidates(device: nil, grid: Self.grid, family: "fire").isEmpty)
+        #expect(twice.candidates(device: nil, grid: Self.other, family: "noise").map(\.caseID) == ["c"])
 
         // A case that moves family or ends leaves its old places.
         index.upsert(Self.key("fire-1", family: "smoke"))
