@@ -54,7 +54,10 @@ extension SoakCheck {
             let lateness = at - due.timeIntervalSince1970
             let beyond = at - Downtime.upAgain(after: due.timeIntervalSince1970, in: windows)
             if lateness < -0.001 { report.violate("deadlines fired early", "\(event.id): \(lateness) s") }
-            if beyond > margin { report.violate("deadlines fired later than the downtime explains", String(format: "%@: %.1f s late, %.1f s beyond downtime", event.id, lateness, beyond)) }
+            if beyond > margin {
+                report.violate("deadlines fired later than the downtime explains",
+                               String(format: "%@: %.1f s late, %.1f s beyond downtime", event.id, lateness, beyond))
+            }
             report.maxLateness = max(report.maxLateness, lateness)
             report.maxLatenessBeyondDowntime = max(report.maxLatenessBeyondDowntime, beyond)
             if lateness > (worst?.lateness ?? -1) { worst = (lateness, beyond, event.id) }
