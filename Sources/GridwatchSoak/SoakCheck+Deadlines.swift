@@ -46,10 +46,12 @@ extension SoakCheck {
                         store: SQLiteCaseStore, into report: inout Report) throws {
         let windows = try Downtime.load(self.windows)
         var fired = 0
+        var latenesses: [Double] = []
         var unchecked = 0
         var worst: (lateness: Double, beyond: Double, id: String)?
         func judge(due: Date, event: CaseEvent, report: inout Report) {
             fired += 1
+            latenesses.append(event.at.timeIntervalSince(due))
             let at = event.at.timeIntervalSince1970
             let lateness = at - due.timeIntervalSince1970
             let beyond = at - Downtime.upAgain(after: due.timeIntervalSince1970, in: windows)
@@ -128,6 +130,12 @@ extension SoakCheck {
                           fired, unchecked, pending.count, overdue, windows.count, downtime, report.maxLateness,
                           report.maxLatenessBeyondDowntime, margin)
         if let worst { line += String(format: "; latest: %@ (%.1f s, %.1f s beyond downtime)", worst.id, worst.lateness, worst.beyond) }
+        latenesses.sort()
+        if !latenesses.isEmpty {
+            func percentile(_ p: Double) -> Double { latenesses[min(latenesses.count - 1, Int(p * Double(latenesses.count)))] }
+            line += String(format: "; lateness p50 %.2f s, p99 %.2f s, %d over 1 s, %d over 5 s", percentile(0.5), percentile(0.99),
+                           latenesses.filter { $0 > 1 }.count, latenesses.filter { $0 > 5 }.count)
+        }
         report.lines.append(line)
     }
 }
