@@ -63,10 +63,14 @@ struct BrokerLossTests {
         let port = 5732
         try await runBlocking { try Broker.node(port: port, "start") }
         let harness = try await DaemonHarness("away", shortDeadlines: true, brokerURL: "amqp://guest:guest@127.0.0.1:\(port)/")
+        // Cleaned up at the end of the test, awaited; the deferred task only if it ended early.
+        var finished = false
         defer {
-            Task {
-                await harness.tearDown()
-                try? await runBlocking { try Broker.node(port: port, "stop") }
+            if !finished {
+                Task {
+                    await harness.tearDown()
+                    try? await runBlocking { try Broker.node(port: port, "stop") }
+                }
             }
         }
         // Cases climb to the top within seconds; reminders there every 20 s rather than 2 s keep
@@ -81,8 +85,10 @@ struct BrokerLossTests {
         let daemon = try spawn([Broker.gridwatchBinary, "run", "--config", harness.configDirectory.appendingPathComponent("gridwatch.yaml").path,
                                 "--state-directory", harness.statePath, "--log-level", "info"], environment: environment, output: log)
         defer {
-            kill(daemon, SIGTERM)
-            _ = waitForExit(daemon)
+            if !finished {
+                kill(daemon, SIGTERM)
+                _ = waitForExit(daemon)
+            }
         }
         let readyz = "http://127.0.0.1:\(harness.metricsPort)/readyz"
         #expect(await harness.eventually(timeout: .seconds(30)) { try MetricsTests.get(readyz).status == 200 })
@@ -150,6 +156,12 @@ struct BrokerLossTests {
         }
         let published = Set(events.compactMap(\.messageID))
         #expect(stored.isSubset(of: published), "not published: \(stored.subtracting(published).sorted().prefix(5))")
+
+        kill(daemon, SIGTERM)
+        #expect(waitForExit(daemon) == 0, "a clean stop after the outage")
+        finished = true
+        await harness.tearDown()
+        try await runBlocking { try Broker.node(port: port, "stop") }
     }
 
     static var readOnly: Configuration {
