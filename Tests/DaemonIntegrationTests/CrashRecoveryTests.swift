@@ -13,7 +13,7 @@ struct CrashRecoveryTests {
         let harness = try await DaemonHarness("crash", shortDeadlines: true)
         defer { Task { await harness.tearDown() } }
         try FileManager.default.createDirectory(atPath: harness.statePath, withIntermediateDirectories: true)
-        let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+        let binary = Broker.gridwatchBinary
         var environment = ProcessInfo.processInfo.environment
         environment["GRIDWATCH_AMQP_URL"] = harness.vhostURL
         let arguments = [binary, "run", "--config", harness.configDirectory.appendingPathComponent("gridwatch.yaml").path,

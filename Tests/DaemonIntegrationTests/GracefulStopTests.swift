@@ -131,7 +131,7 @@ struct GracefulStopTests {
         try FileManager.default.createDirectory(atPath: harness.statePath, withIntermediateDirectories: true)
         var environment = ProcessInfo.processInfo.environment
         environment["GRIDWATCH_AMQP_URL"] = harness.vhostURL
-        let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+        let binary = Broker.gridwatchBinary
         return try spawn([binary, "run", "--config", harness.configDirectory.appendingPathComponent("gridwatch.yaml").path,
                           "--state-directory", harness.statePath],
                          environment: environment, output: harness.directory.appendingPathComponent("daemon.log").path)

@@ -17,7 +17,7 @@ struct ReloadTests {
         var environment = ProcessInfo.processInfo.environment
         environment["GRIDWATCH_AMQP_URL"] = harness.vhostURL
         let log = harness.directory.appendingPathComponent("daemon.log").path
-        let pid = try spawn([Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path, "run",
+        let pid = try spawn([Broker.gridwatchBinary, "run",
                              "--config", main.path, "--state-directory", harness.statePath], environment: environment, output: log)
         defer {
             kill(pid, SIGTERM)

@@ -161,7 +161,7 @@ struct SystemdNotifyTests {
         environment["NOTIFY_SOCKET"] = socket.address
         environment["WATCHDOG_USEC"] = "\(watchdogMicroseconds)"
         environment.removeValue(forKey: "WATCHDOG_PID")
-        let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+        let binary = Broker.gridwatchBinary
         return try spawn([binary, "run", "--config", harness.configDirectory.appendingPathComponent("gridwatch.yaml").path,
                           "--state-directory", harness.statePath],
                          environment: environment, output: harness.directory.appendingPathComponent("daemon.log").path)

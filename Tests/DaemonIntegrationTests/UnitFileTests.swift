@@ -41,7 +41,7 @@ struct UnitFileTests {
 
     /// `verify` checks that ExecStart's binary exists: point it at the one just built.
     static func unitWithBuiltBinary() throws -> URL {
-        let binary = Broker.repositoryRoot.appendingPathComponent(".build/debug/gridwatch").path
+        let binary = Broker.gridwatchBinary
         let text = try String(contentsOf: unit, encoding: .utf8).replacingOccurrences(of: "/usr/local/bin/gridwatch", with: binary)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gridwatch-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
