@@ -36,15 +36,18 @@ struct IntakeService: Service {
         logger.info("intake stopped")
     }
 
+    /// Two batches at a time: while the processor records one and it is acknowledged, the next
+    /// is taken from the consumer's buffer and decoded, so the processor does not sit idle
+    /// waiting for a decode. Batches are still recorded and acknowledged in order, and at most
+    /// two are held (the prefetch is twice the batch).
     private func consume(_ consumer: Consumer) async {
+        let source = String(consumer.queue.split(separator: ".").last ?? "")
+        var (deliveries, messages) = await nextBatch(consumer, source: source)
         // Checked before each batch: deliveries already buffered would otherwise keep the loop
-        // going after SIGTERM, as every acknowledgement lets the broker send more.
-        while !Task.isCancelled {
-            let deliveries = await consumer.nextBatch(max: batchSize)
-            if deliveries.isEmpty { return }
-            let messages = processor.decode(deliveries.map(IncomingMessage.init), now: Date())
-            let source = String(consumer.queue.split(separator: ".").last ?? "")
-            metrics?.received(source: source, count: messages.count)
+        // going after SIGTERM, as every acknowledgement lets the broker send more. A batch taken
+        // but not recorded is never acknowledged, and returns to its queue with the connection.
+        while !deliveries.isEmpty && !Task.isCancelled {
+            async let upcoming = nextBatch(consumer, source: source)
             let started = ContinuousClock.now
             guard let dispositions = await processWithRetry(messages, queue: consumer.queue) else {
                 health.batchEnded(queue: consumer.queue)
@@ -54,7 +57,16 @@ struct IntakeService: Service {
             for wakeup in committed { wakeup.ring() }
             await settle(deliveries, dispositions, source: source)
             health.batchEnded(queue: consumer.queue)
+            (deliveries, messages) = await upcoming
         }
+    }
+
+    /// The consumer's next batch, decoded (`CaseProcessor.decode`); empty when it has finished.
+    private func nextBatch(_ consumer: Consumer, source: String) async -> ([Delivery], [IncomingMessage]) {
+        let deliveries = await consumer.nextBatch(max: batchSize)
+        guard !deliveries.isEmpty else { return ([], []) }
+        metrics?.received(source: source, count: deliveries.count)
+        return (deliveries, processor.decode(deliveries.map(IncomingMessage.init), now: Date()))
     }
 
     /// Tries until the store takes the batch. While it fails (disk full, locked), nothing is
