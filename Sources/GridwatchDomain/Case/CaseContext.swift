@@ -52,6 +52,16 @@ public struct CaseContext: Hashable, Sendable, Codable {
         self.owners = owners
     }
 
+    /// Hashes where and what the case is about, not the people and policies: contexts are
+    /// dictionary keys in the store (one row per distinct context), and hashing every
+    /// department's contacts cost more than the lookup. Equal contexts have equal places and
+    /// categories, so this agrees with `==`, which still compares everything.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(chain)
+        hasher.combine(location)
+        hasher.combine(category)
+    }
+
     /// Builds the context for a case at `location` from the configuration. `nil` when the grid is
     /// not in the hierarchy: such a case belongs to the district's unassigned queue (兜底), which
     /// the daemon handles before a machine exists.
