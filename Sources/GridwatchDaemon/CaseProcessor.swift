@@ -147,7 +147,8 @@ public actor CaseProcessor {
         }
         if try work.caseID(forSourceKey: report.sourceKey, store) != nil { return .duplicate }
         let family = placed.category.correlationFamily
-        let candidates = index.candidates(device: report.deviceID, grid: placed.location.grid, family: family)
+        let candidates = index.candidates(
+            device: report.deviceID, grid: placed.location.grid, family: family, at: report.occurredAt, within: correlator.window)
         let decision = correlator.decide(
             sourceKey: report.sourceKey, device: report.deviceID, family: family, location: placed.location,
             at: report.occurredAt, openCases: candidates)

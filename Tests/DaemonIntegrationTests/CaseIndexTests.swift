@@ -20,9 +20,9 @@ import Testing
             Self.key("fire-other", family: "fire", grid: Self.other),
             Self.key("gas-1", family: "gas", grid: Self.other, devices: ["d-1"]),
         ])
-        #expect(Set(index.candidates(device: nil, grid: Self.grid, family: "fire").map(\.caseID)) == ["fire-1"])
-        #expect(Set(index.candidates(device: "d-1", grid: Self.grid, family: "fire").map(\.caseID)) == ["fire-1", "gas-1"])
-        #expect(index.candidates(device: nil, grid: Self.grid, family: "gas").isEmpty)
+        #expect(Set(index.candidates(device: nil, grid: Self.grid, family: "fire", at: Self.t0, within: 1800).map(\.caseID)) == ["fire-1"])
+        #expect(Set(index.candidates(device: "d-1", grid: Self.grid, family: "fire", at: Self.t0, within: 1800).map(\.caseID)) == ["fire-1", "gas-1"])
+        #expect(index.candidates(device: nil, grid: Self.grid, family: "gas", at: Self.t0, within: 1800).isEmpty)
         #expect(index.cases(of: "d-1").map(\.caseID) == ["gas-1"])
         // Built in one pass, it is the index built key by key.
         var stepwise = OpenCaseIndex([])
@@ -31,18 +31,27 @@ import Testing
             stepwise.upsert(key)
         }
         for (device, grid, family) in [(nil, Self.grid, "fire"), ("d-1", Self.grid, "fire"), (nil, Self.other, "fire"), (nil, Self.other, "gas")] as [(DeviceID?, GridCode, String)] {
-            #expect(Set(stepwise.candidates(device: device, grid: grid, family: family).map(\.caseID))
-                    == Set(index.candidates(device: device, grid: grid, family: family).map(\.caseID)))
+            #expect(Set(stepwise.candidates(device: device, grid: grid, family: family, at: Self.t0, within: 1800).map(\.caseID))
+                    == Set(index.candidates(device: device, grid: grid, family: family, at: Self.t0, within: 1800).map(\.caseID)))
         }
         let twice = OpenCaseIndex([Self.key("c", family: "fire"), Self.key("c", family: "noise", grid: Self.other)])
         #expect(twice.count == 1)
-        #expect(twice.candidates(device: nil, grid: Self.grid, family: "fire").isEmpty)
-        #expect(twice.candidates(device: nil, grid: Self.other, family: "noise").map(\.caseID) == ["c"])
+        #expect(twice.candidates(device: nil, grid: Self.grid, family: "fire", at: Self.t0, within: 1800).isEmpty)
+        #expect(twice.candidates(device: nil, grid: Self.other, family: "noise", at: Self.t0, within: 1800).map(\.caseID) == ["c"])
+
+        // Outside the window a case of the place is no candidate, unless the report's device is in it.
+        var stale = Self.key("fire-old", family: "fire", devices: ["d-9"])
+        stale.lastReportAt = Self.t0.addingTimeInterval(-1801)
+        index.upsert(stale)
+        #expect(Set(index.candidates(device: nil, grid: Self.grid, family: "fire", at: Self.t0, within: 1800).map(\.caseID)) == ["fire-1"])
+        #expect(Set(index.candidates(device: nil, grid: Self.grid, family: "fire", at: Self.t0, within: 1801).map(\.caseID)) == ["fire-1", "fire-old"])
+        #expect(Set(index.candidates(device: "d-9", grid: Self.grid, family: "fire", at: Self.t0, within: 1800).map(\.caseID)) == ["fire-1", "fire-old"])
+        index.remove("fire-old")
 
         // A case that moves family or ends leaves its old places.
         index.upsert(Self.key("fire-1", family: "smoke"))
-        #expect(index.candidates(device: nil, grid: Self.grid, family: "fire").isEmpty)
-        #expect(index.candidates(device: nil, grid: Self.grid, family: "smoke").map(\.caseID) == ["fire-1"])
+        #expect(index.candidates(device: nil, grid: Self.grid, family: "fire", at: Self.t0, within: 1800).isEmpty)
+        #expect(index.candidates(device: nil, grid: Self.grid, family: "smoke", at: Self.t0, within: 1800).map(\.caseID) == ["fire-1"])
         index.remove("gas-1")
         #expect(index.cases(of: "d-1").isEmpty)
         #expect(index.count == 3)
@@ -71,7 +80,7 @@ import Testing
             let all = correlator.decide(sourceKey: "new", device: device, family: family, location: location, at: Self.t0, openCases: keys)
             let some = correlator.decide(
                 sourceKey: "new", device: device, family: family, location: location, at: Self.t0,
-                openCases: index.candidates(device: device, grid: grid, family: family))
+                openCases: index.candidates(device: device, grid: grid, family: family, at: Self.t0, within: 1800))
             #expect(all == some)
         }
     }
