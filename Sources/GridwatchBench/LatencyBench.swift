@@ -49,24 +49,28 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
             for source in sources { ledger.received(source, at: now) }
         }
     }
+    // Built before sending: under load, building a message costs more than the interval between
+    // two sends at a few thousand a second, and the sender would fall behind its own rate.
+    let total = rate * duration
+    let slots = feed.grids.count * feed.hotlineCodes.count
+    let requests = (0..<total).map { n in
+        let grid = feed.grids[n % feed.grids.count].code
+        let code = feed.hotlineCodes[(n / feed.grids.count) % feed.hotlineCodes.count]
+        let id = "lat-\(run)-\(n)"
+        let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(n / slots) * 31 * 60))
+        return (sourceKey: "hotline:\(id)", message: intakeMessage(message, user: user))
+    }
     let publisher = try makeClient(host: host, port: port, name: "gridwatch-bench latency publisher")
     try await connected(publisher, host, port)
     let failures = Counter()
-    let total = rate * duration
-    let slots = feed.grids.count * feed.hotlineCodes.count
     let interval = Duration.seconds(1) / rate
     let started = ContinuousClock.now
     var next = 0
     while next < total {
         let due = min(total, Int(seconds(ContinuousClock.now - started) * Double(rate)) + 1)
         while next < due {
-            let grid = feed.grids[next % feed.grids.count].code
-            let code = feed.hotlineCodes[(next / feed.grids.count) % feed.hotlineCodes.count]
-            let slot = next / slots
-            let id = "lat-\(run)-\(next)"
-            let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(slot) * 31 * 60))
-            ledger.sent("hotline:\(id)", at: .now)
-            publisher.publish(intakeMessage(message, user: user)) { outcome in
+            ledger.sent(requests[next].sourceKey, at: .now)
+            publisher.publish(requests[next].message) { outcome in
                 if outcome != .confirmed { failures.add(1) }
             }
             next += 1
