@@ -97,6 +97,36 @@ final class Counter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 }
 
+/// Reads `queue` until the consumer ends or the task is cancelled: hands each batch to `handle`
+/// on arrival, then acknowledges it.
+func reading(_ client: AMQPClient, queue: String, prefetch: UInt16 = 1000,
+             _ handle: @escaping @Sendable ([Delivery], ContinuousClock.Instant) -> Void) -> Task<Void, Never> {
+    let consumer = client.consume(queue: queue, prefetch: prefetch)
+    return Task {
+        while !Task.isCancelled {
+            let batch = await consumer.nextBatch(max: Int(prefetch))
+            if batch.isEmpty { return }
+            handle(batch, .now)
+            client.ack(batch.last!, multiple: true)
+        }
+    }
+}
+
+/// The daemon's store, opened read-only beside the running daemon.
+func readOnlyStore(_ path: String) throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.readonly = true
+    return try DatabaseQueue(path: path, configuration: configuration)
+}
+
+/// Messages committed (rows of `processed_messages`) and outbox rows not yet confirmed.
+func storeCounts(_ db: DatabaseQueue) throws -> (processed: Int, outbox: Int) {
+    try db.read { db in
+        (try Int.fetchOne(db, sql: "SELECT count(*) FROM processed_messages") ?? 0,
+         try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
+    }
+}
+
 /// `drain`: starts the daemon on a prefilled intake and times it from the start of the process
 /// until every one of EXPECTED messages is handled — its effects committed (a row in
 /// `processed_messages`) or its dead-letter copy confirmed (a message in `gridwatch.dead`) —
@@ -104,30 +134,13 @@ final class Counter: Sendable {
 /// stops the daemon with SIGTERM.
 func drain(host: String, port: String, daemon: String, config: String, state: String, expected: Int, limit: Double) async throws {
     let database = URL(fileURLWithPath: state).appendingPathComponent("gridwatch.sqlite").path
-    var readOnly = Configuration()
-    readOnly.readonly = true
-    func counts(_ db: DatabaseQueue) throws -> (processed: Int, outbox: Int) {
-        try db.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM processed_messages") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
-        }
-    }
-    let before = FileManager.default.fileExists(atPath: database)
-        ? try counts(try DatabaseQueue(path: database, configuration: readOnly)).processed : 0
+    let before = FileManager.default.fileExists(atPath: database) ? try storeCounts(try readOnlyStore(database)).processed : 0
 
     let dead = Counter()
     let client = try makeClient(host: host, port: port, name: "gridwatch-bench dead-letters")
     try await connected(client, host, port)
     _ = try await client.purge(queue: GridwatchTopology.deadQueue)
-    let consumer = client.consume(queue: GridwatchTopology.deadQueue, prefetch: 1000)
-    let reader = Task {
-        while !Task.isCancelled {
-            let batch = await consumer.nextBatch(max: 1000)
-            if batch.isEmpty { return }
-            dead.add(batch.count)
-            client.ack(batch.last!, multiple: true)
-        }
-    }
+    let reader = reading(client, queue: GridwatchTopology.deadQueue) { batch, _ in dead.add(batch.count) }
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: daemon)
@@ -138,10 +151,8 @@ func drain(host: String, port: String, daemon: String, config: String, state: St
     var last = (processed: 0, outbox: 0)
     var finished: Double?
     while process.isRunning, seconds(ContinuousClock.now - started) < limit {
-        if db == nil, FileManager.default.fileExists(atPath: database) {
-            db = try? DatabaseQueue(path: database, configuration: readOnly)
-        }
-        if let db, let now = try? counts(db) {
+        if db == nil, FileManager.default.fileExists(atPath: database) { db = try? readOnlyStore(database) }
+        if let db, let now = try? storeCounts(db) {
             last = now
             if now.processed - before + dead.count >= expected, now.outbox == 0 {
                 finished = seconds(ContinuousClock.now - started)

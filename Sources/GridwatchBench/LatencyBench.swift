@@ -9,6 +9,7 @@ final class LatencyLedger: Sendable {
     private struct State {
         var sent: [String: ContinuousClock.Instant] = [:]
         var latencies: [Double] = []
+        var lastArrival: ContinuousClock.Instant?
     }
     private let state = Mutex(State())
 
@@ -18,67 +19,71 @@ final class LatencyLedger: Sendable {
         state.withLock { state in
             guard let sent = state.sent.removeValue(forKey: key) else { return }
             state.latencies.append(seconds(instant - sent))
+            state.lastArrival = instant
         }
     }
 
     var measured: [Double] { state.withLock { $0.latencies } }
+    var measuredCount: Int { state.withLock { $0.latencies.count } }
+    var lastArrival: ContinuousClock.Instant? { state.withLock { $0.lastArrival } }
     var outstanding: Int { state.withLock { $0.sent.count } }
 }
 
 /// `latency`: hotline requests at a steady RATE for SECONDS, each opening a case of its own
 /// (grids, categories and half-hour slots all differ, so none folds), while reading
 /// `gridwatch.cases.events`; measures from just before each publish to the arrival of its
-/// `case.dispatched` event (whose `sources` name the request).
-func latency(host: String, port: String, config: String, run: String, rate: Int, duration: Int) async throws {
+/// `case.dispatched` event (whose `sources` name the request). Waits up to `wait` seconds after
+/// the last send for the stragglers; a daemon slower than the rate is behind by then, and how
+/// far (requests not yet dispatched when sending ended, when the last one came) is printed.
+func latency(host: String, port: String, config: String, run: String, rate: Int, duration: Int, wait: Int = 90) async throws {
     let feed = IntakeFeed(configuration: try loadConfiguration(config), run: run, now: Date())
     let user = environment("AMQP_USER", "guest")
     let ledger = LatencyLedger()
     let reader = try makeClient(host: host, port: port, name: "gridwatch-bench latency reader")
     try await connected(reader, host, port)
     _ = try await reader.purge(queue: GridwatchTopology.caseEventsQueue)
-    let consumer = reader.consume(queue: GridwatchTopology.caseEventsQueue, prefetch: 2000)
-    let reading = Task {
-        while !Task.isCancelled {
-            let batch = await consumer.nextBatch(max: 2000)
-            if batch.isEmpty { return }
-            let now = ContinuousClock.now
-            for delivery in batch where delivery.routingKey == "case.dispatched" {
-                guard let object = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
-                      let sources = object["sources"] as? [String] else { continue }
-                for source in sources { ledger.received(source, at: now) }
-            }
-            reader.ack(batch.last!, multiple: true)
+    let events = reading(reader, queue: GridwatchTopology.caseEventsQueue, prefetch: 2000) { batch, now in
+        for delivery in batch where delivery.routingKey == "case.dispatched" {
+            guard let object = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
+                  let sources = object["sources"] as? [String] else { continue }
+            for source in sources { ledger.received(source, at: now) }
         }
+    }
+    // Built before sending: under load, building a message costs more than the interval between
+    // two sends at a few thousand a second, and the sender would fall behind its own rate.
+    let total = rate * duration
+    let slots = feed.grids.count * feed.hotlineCodes.count
+    let requests = (0..<total).map { n in
+        let grid = feed.grids[n % feed.grids.count].code
+        let code = feed.hotlineCodes[(n / feed.grids.count) % feed.hotlineCodes.count]
+        let id = "lat-\(run)-\(n)"
+        let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(n / slots) * 31 * 60))
+        return (sourceKey: "hotline:\(id)", message: intakeMessage(message, user: user))
     }
     let publisher = try makeClient(host: host, port: port, name: "gridwatch-bench latency publisher")
     try await connected(publisher, host, port)
     let failures = Counter()
-    let total = rate * duration
-    let slots = feed.grids.count * feed.hotlineCodes.count
     let interval = Duration.seconds(1) / rate
     let started = ContinuousClock.now
     var next = 0
     while next < total {
         let due = min(total, Int(seconds(ContinuousClock.now - started) * Double(rate)) + 1)
         while next < due {
-            let grid = feed.grids[next % feed.grids.count].code
-            let code = feed.hotlineCodes[(next / feed.grids.count) % feed.hotlineCodes.count]
-            let slot = next / slots
-            let id = "lat-\(run)-\(next)"
-            let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(slot) * 31 * 60))
-            ledger.sent("hotline:\(id)", at: .now)
-            publisher.publish(intakeMessage(message, user: user)) { outcome in
+            ledger.sent(requests[next].sourceKey, at: .now)
+            publisher.publish(requests[next].message) { outcome in
                 if outcome != .confirmed { failures.add(1) }
             }
             next += 1
         }
         try await Task.sleep(until: started + interval * next, clock: .continuous)
     }
-    let sendTime = seconds(ContinuousClock.now - started)
+    let sendEnd = ContinuousClock.now
+    let sendTime = seconds(sendEnd - started)
+    let dispatchedBySendEnd = ledger.measuredCount
     // A daemon slower than the rate falls behind; give it time to catch up before counting losses.
-    let waitLimit = ContinuousClock.now + .seconds(90)
+    let waitLimit = ContinuousClock.now + .seconds(wait)
     while ledger.outstanding > 0, ContinuousClock.now < waitLimit { try await Task.sleep(for: .milliseconds(20)) }
-    reading.cancel()
+    events.cancel()
     await publisher.shutdown()
     await reader.shutdown()
     let latencies = ledger.measured.sorted()
@@ -90,5 +95,8 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
                  total, sendTime, Double(total) / sendTime, latencies.count, ledger.outstanding, failures.count))
     print(String(format: "latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f", percentile(0.5), percentile(0.9), percentile(0.99),
                  latencies.last! * 1000))
+    let lastAfter = ledger.lastArrival.map { seconds($0 - sendEnd) } ?? 0
+    print(String(format: "latency: %d dispatched when sending ended (%d behind); the last %.1f s after, %.0f dispatched/s over the run",
+                 dispatchedBySendEnd, total - dispatchedBySendEnd, lastAfter, Double(latencies.count) / (sendTime + max(0, lastAfter))))
     if failures.count > 0 { throw BenchFailure("\(failures.count) requests not confirmed by the broker") }
 }

@@ -29,15 +29,24 @@ import Synchronization
 //   gridwatch-bench drain HOST PORT DAEMON CONFIG STATE EXPECTED LIMIT
 //       starts DAEMON (`gridwatch run`) and times it until EXPECTED messages are committed or
 //       dead-lettered and the outbox is empty; stops it after (SIGTERM). At most LIMIT seconds.
-//   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS
+//   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS [WAIT]
 //       hotline requests at RATE per second for SECONDS against a running daemon; prints the
-//       percentiles of request sent → its case.dispatched event received.
+//       percentiles of request sent → its case.dispatched event received, waiting up to WAIT
+//       seconds (default 90) after the last send for the stragglers.
 //
 //   gridwatch-bench scale-seed CONFIG STATE COUNT DUE LEAD SECONDS
 //       writes COUNT open cases with pending deadlines straight into STATE's store, DUE of them
 //       falling due over SECONDS, from LEAD seconds after the seeding ends; see ScaleBench.swift.
 //   gridwatch-bench scale-check STATE
 //       how late the daemon escalated each of those DUE cases.
+//
+//   gridwatch-bench burst-config DIRECTORY BUILDINGS
+//       adds BUILDINGS buildings, each with a smoke alarm, a gas alarm and a camera, to every grid
+//       of the copy of a configuration in DIRECTORY; see BurstConfig.swift.
+//   gridwatch-bench burst HOST PORT CONFIG STATE RUN COUNT SECONDS LIMIT
+//       COUNT camera detections and alarms folding into incidents known in advance, spread over
+//       SECONDS, against a daemon running on the fresh store in STATE; times the drain (at most
+//       LIMIT seconds) and checks the cases in the store; see BurstBench.swift.
 //
 // Credentials: guest/guest, vhost "/"; set AMQP_USER, AMQP_PASS, AMQP_VHOST like amqp-bench.
 
@@ -277,12 +286,13 @@ do {
         }
         try await drain(host: arguments[2], port: arguments[3], daemon: arguments[4], config: arguments[5],
                         state: arguments[6], expected: expected, limit: limit)
-    case ("latency", 8):
-        guard let rate = Int(arguments[6]), rate > 0, let duration = Int(arguments[7]), duration > 0, duration <= 600 else {
-            throw BenchFailure("RATE and SECONDS must be positive numbers (SECONDS at most 600)")
+    case ("latency", 8...9):
+        guard let rate = Int(arguments[6]), rate > 0, let duration = Int(arguments[7]), duration > 0, duration <= 600,
+              let wait = arguments.count == 9 ? Int(arguments[8]) : 90, (0...600).contains(wait) else {
+            throw BenchFailure("RATE, SECONDS and WAIT must be positive numbers (SECONDS and WAIT at most 600)")
         }
         try await latency(host: arguments[2], port: arguments[3], config: arguments[4], run: arguments[5], rate: rate,
-                          duration: duration)
+                          duration: duration, wait: wait)
     case ("scale-seed", 8):
         guard let count = Int(arguments[4]), count > 0, let due = Int(arguments[5]), (0...count).contains(due),
               let lead = Double(arguments[6]), lead >= 0, let seconds = Double(arguments[7]), seconds > 0 else {
@@ -291,6 +301,18 @@ do {
         try scaleSeed(config: arguments[2], state: arguments[3], count: count, due: due, lead: lead, seconds: seconds)
     case ("scale-check", 3):
         try scaleCheck(state: arguments[2])
+    case ("burst-config", 4):
+        guard let buildings = Int(arguments[3]), (1...1000).contains(buildings) else {
+            throw BenchFailure("BUILDINGS must be a number from 1 to 1000")
+        }
+        try burstConfig(directory: arguments[2], buildings: buildings)
+    case ("burst", 10):
+        guard let count = Int(arguments[7]), count > 0, let spread = Double(arguments[8]), spread > 0,
+              let limit = Double(arguments[9]), limit > 0 else {
+            throw BenchFailure("COUNT, SECONDS and LIMIT must be positive numbers")
+        }
+        try await burst(host: arguments[2], port: arguments[3], config: arguments[4], state: arguments[5], run: arguments[6],
+                        count: count, spread: spread, limit: limit)
     default:
         FileHandle.standardError.write(Data("""
             usage: gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
@@ -301,9 +323,11 @@ do {
                    gridwatch-bench seed HOST PORT CONFIG RUN SEEDS
                    gridwatch-bench feed HOST PORT CONFIG RUN SEEDS COUNT
                    gridwatch-bench drain HOST PORT DAEMON CONFIG STATE EXPECTED LIMIT
-                   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS
+                   gridwatch-bench latency HOST PORT CONFIG RUN RATE SECONDS [WAIT]
                    gridwatch-bench scale-seed CONFIG STATE COUNT DUE LEAD SECONDS
                    gridwatch-bench scale-check STATE
+                   gridwatch-bench burst-config DIRECTORY BUILDINGS
+                   gridwatch-bench burst HOST PORT CONFIG STATE RUN COUNT SECONDS LIMIT
 
             """.utf8))
         exit(2)
