@@ -65,7 +65,7 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
             let code = feed.hotlineCodes[(next / feed.grids.count) % feed.hotlineCodes.count]
             let slot = next / slots
             let id = "lat-\(run)-\(next)"
-            let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(slot) * 31 * 60))
+            let message = IntakeFeed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(slot) * 31 * 60))
             ledger.sent("hotline:\(id)", at: .now)
             publisher.publish(intakeMessage(message, user: user)) { outcome in
                 if outcome != .confirmed { failures.add(1) }
