@@ -41,6 +41,22 @@ func publishAll(_ client: AMQPClient, _ messages: some Sequence<OutgoingMessage>
     if !pending.isEmpty { try await flush() }
 }
 
+/// Publishes `messages` confirmed on a connection of its own; returns the seconds it took.
+func publishTimed(host: String, port: String, name: String, _ messages: [OutgoingMessage]) async throws -> Double {
+    let client = try makeClient(host: host, port: port, name: name)
+    try await connected(client, host, port)
+    let started = ContinuousClock.now
+    do {
+        try await publishAll(client, messages)
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+    let elapsed = seconds(ContinuousClock.now - started)
+    await client.shutdown()
+    return elapsed
+}
+
 /// `seed`: the hotline requests that open the cases the feed's field updates refer to.
 func seed(host: String, port: String, config: String, run: String, seeds: Int, now: Date) async throws {
     let feed = IntakeFeed(configuration: try loadConfiguration(config), run: run, now: now)
@@ -70,17 +86,7 @@ func feed(host: String, port: String, config: String, run: String, seeds: Int, c
         kinds[message.routingKey, default: 0] += 1
         messages.append(intakeMessage(message, user: user))
     }
-    let client = try makeClient(host: host, port: port, name: "gridwatch-bench feed")
-    try await connected(client, host, port)
-    let started = ContinuousClock.now
-    do {
-        try await publishAll(client, messages)
-    } catch {
-        await client.shutdown()
-        throw error
-    }
-    let elapsed = seconds(ContinuousClock.now - started)
-    await client.shutdown()
+    let elapsed = try await publishTimed(host: host, port: port, name: "gridwatch-bench feed", messages)
     let mix = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     print(String(format: "feed: %d messages in %.3f s = %.0f msgs/s (%@)", count, elapsed, Double(count) / elapsed, mix))
 }
@@ -130,8 +136,8 @@ func storeCounts(_ db: DatabaseQueue) throws -> (processed: Int, outbox: Int) {
 /// `drain`: starts the daemon on a prefilled intake and times it from the start of the process
 /// until every one of EXPECTED messages is handled — its effects committed (a row in
 /// `processed_messages`) or its dead-letter copy confirmed (a message in `gridwatch.dead`) —
-/// and the outbox is empty (every notification and case event confirmed by the broker). Then
-/// stops the daemon with SIGTERM.
+/// and the outbox is empty (every notification and case event confirmed by the broker). Prints
+/// the daemon's peak resident memory and CPU time at that moment, then stops it with SIGTERM.
 func drain(host: String, port: String, daemon: String, config: String, state: String, expected: Int, limit: Double) async throws {
     let database = URL(fileURLWithPath: state).appendingPathComponent("gridwatch.sqlite").path
     let before = FileManager.default.fileExists(atPath: database) ? try storeCounts(try readOnlyStore(database)).processed : 0
@@ -150,12 +156,14 @@ func drain(host: String, port: String, daemon: String, config: String, state: St
     var db: DatabaseQueue?
     var last = (processed: 0, outbox: 0)
     var finished: Double?
+    var figures: ProcessFigures?
     while process.isRunning, seconds(ContinuousClock.now - started) < limit {
         if db == nil, FileManager.default.fileExists(atPath: database) { db = try? readOnlyStore(database) }
         if let db, let now = try? storeCounts(db) {
             last = now
             if now.processed - before + dead.count >= expected, now.outbox == 0 {
                 finished = seconds(ContinuousClock.now - started)
+                figures = ProcessFigures(pid: process.processIdentifier)
                 break
             }
         }
@@ -174,6 +182,7 @@ func drain(host: String, port: String, daemon: String, config: String, state: St
             \(last.processed - before) committed, \(dead.count) dead-lettered of \(expected); outbox \(last.outbox)
             """)
     }
-    print(String(format: "drain: %d messages in %.3f s = %.0f msgs/s (%d committed, %d dead-lettered)",
-                 expected, finished, Double(expected) / finished, last.processed - before, dead.count))
+    let usage = figures.map { String(format: "; %@, %.1f s of CPU", $0.peakText, $0.cpuSeconds) } ?? ""
+    print(String(format: "drain: %d messages in %.3f s = %.0f msgs/s (%d committed, %d dead-lettered%@)",
+                 expected, finished, Double(expected) / finished, last.processed - before, dead.count, usage))
 }

@@ -77,13 +77,14 @@ struct IntakeFeed {
         "GW-" + IncomingMessage.fingerprint(Data(sourceKey.utf8)).uppercased()
     }
 
-    /// A hotline request. Requests are spread over the last 6.5 days and over every grid and
-    /// category, so most open a case of their own and some fold into one opened earlier.
-    func hotline(_ id: String, code: String, grid: String, at time: Date) -> Message {
-        let body = Self.json([
+    /// A hotline request. The mixed feed's requests are spread over the last 6.5 days and over
+    /// every grid and category, so most open a case of their own and some fold into one opened
+    /// earlier; their address names no building unless `address` is given.
+    static func hotline(_ id: String, code: String, grid: String, address: String? = nil, at time: Date) -> Message {
+        let body = json([
             "service_request_id": id, "status": "open", "service_code": code,
-            "requested_datetime": Self.timestamp(time), "description": "基准测试来电 \(id)",
-            "address_string": "网格 \(grid)", "grid_code": grid,
+            "requested_datetime": timestamp(time), "description": "基准测试来电 \(id)",
+            "address_string": address ?? "网格 \(grid)", "grid_code": grid,
         ])
         return Message(routingKey: "hotline.bench", messageID: "bench-\(id)", person: nil, body: body)
     }
@@ -115,7 +116,7 @@ struct IntakeFeed {
         let slot = j / (grids.count * hotlineCodes.count)
         let id = "seed-\(run)-\(j)"
         let time = now.addingTimeInterval(-3600 - Double(slot) * 31 * 60)
-        return (hotline(id, code: code, grid: grid.code, at: time), Self.caseID(sourceKey: "hotline:\(id)"), grid.worker)
+        return (Self.hotline(id, code: code, grid: grid.code, at: time), Self.caseID(sourceKey: "hotline:\(id)"), grid.worker)
     }
 
     /// Message `i` of the mixed feed: 73% hotline requests, 6% alarms, 4% camera detections, 3%
@@ -132,7 +133,7 @@ struct IntakeFeed {
         case 0..<73:
             let grid = grids[Int(rng.next() % UInt64(grids.count))].code
             let code = hotlineCodes[Int(rng.next() % UInt64(hotlineCodes.count))]
-            return hotline("h-\(id)", code: code, grid: grid, at: now.addingTimeInterval(-age))
+            return Self.hotline("h-\(id)", code: code, grid: grid, at: now.addingTimeInterval(-age))
         case 73..<79:
             let gas = rng.next() % 2 == 0
             let devices = gas ? gasAlarms : smokeAlarms
@@ -170,7 +171,7 @@ struct IntakeFeed {
         default:
             // Invalid: an unknown hotline category, or a body that is not JSON.
             if rng.next() % 2 == 0 {
-                return hotline("x-\(id)", code: "no-such-category", grid: grids[0].code, at: now.addingTimeInterval(-age))
+                return Self.hotline("x-\(id)", code: "no-such-category", grid: grids[0].code, at: now.addingTimeInterval(-age))
             }
             return Message(routingKey: "hotline.bench", messageID: "bench-x-\(id)", person: nil, body: Data("{not json".utf8))
         }

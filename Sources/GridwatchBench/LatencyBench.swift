@@ -57,7 +57,7 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
         let grid = feed.grids[n % feed.grids.count].code
         let code = feed.hotlineCodes[(n / feed.grids.count) % feed.hotlineCodes.count]
         let id = "lat-\(run)-\(n)"
-        let message = feed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(n / slots) * 31 * 60))
+        let message = IntakeFeed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(n / slots) * 31 * 60))
         return (sourceKey: "hotline:\(id)", message: intakeMessage(message, user: user))
     }
     let publisher = try makeClient(host: host, port: port, name: "gridwatch-bench latency publisher")

@@ -47,6 +47,16 @@ import Synchronization
 //       COUNT camera detections and alarms folding into incidents known in advance, spread over
 //       SECONDS, against a daemon running on the fresh store in STATE; times the drain (at most
 //       LIMIT seconds) and checks the cases in the store; see BurstBench.swift.
+//   gridwatch-bench city-config DIR --grids GRIDS --categories CATEGORIES
+//       writes a configuration directory shaped like deploy/config with GRIDS grids and
+//       CATEGORIES hotline categories; see CityConfig.swift.
+//   gridwatch-bench incidents-feed HOST PORT CONFIG RUN INCIDENTS REPORTS
+//       publishes REPORTS hotline requests about INCIDENTS incidents; see IncidentWorkload.swift.
+//   gridwatch-bench incidents-check STATE CONFIG RUN INCIDENTS REPORTS
+//       checks that STATE's store holds one case per incident with all of its reports.
+//   gridwatch-bench alertmanager-load URL PID CONFIG RUN INCIDENTS REPORTS BATCH CONNECTIONS LIMIT
+//       the same reports as alerts POSTed to the Alertmanager at URL (process PID), timed until
+//       it lists one alert per incident; see AlertmanagerBench.swift.
 //
 // Credentials: guest/guest, vhost "/"; set AMQP_USER, AMQP_PASS, AMQP_VHOST like amqp-bench.
 
@@ -243,6 +253,15 @@ func relay(host: String, port: String, queue: String, exchange: String, routingK
                  Double(count) / seconds, Int(prefetch)))
 }
 
+/// The incident workload of CONFIG for INCIDENTS and REPORTS given as text, timed from now.
+func incidentWorkload(config: String, run: String, _ incidents: String, _ reports: String) throws -> IncidentWorkload {
+    guard let incidents = Int(incidents), incidents > 0, let reports = Int(reports), reports > 0 else {
+        throw BenchFailure("INCIDENTS and REPORTS must be positive numbers")
+    }
+    return try IncidentWorkload(configuration: try loadConfiguration(config), run: run, incidents: incidents, reports: reports,
+                                now: Date())
+}
+
 let arguments = CommandLine.arguments
 do {
     switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
@@ -313,6 +332,29 @@ do {
         }
         try await burst(host: arguments[2], port: arguments[3], config: arguments[4], state: arguments[5], run: arguments[6],
                         count: count, spread: spread, limit: limit)
+    case ("city-config", 7):
+        guard arguments[3] == "--grids", let grids = Int(arguments[4]), (1...99_000).contains(grids),
+              arguments[5] == "--categories", let categories = Int(arguments[6]), (1...999).contains(categories) else {
+            throw BenchFailure("usage: city-config DIR --grids GRIDS --categories CATEGORIES (at most 99,000 grids, 999 categories)")
+        }
+        var city = CityConfig(grids: grids, categories: categories)
+        try city.write(to: arguments[2])
+        print("city-config: \(grids) grids, \(categories) categories in \(arguments[2])")
+    case ("incidents-feed", 8):
+        try await incidentsFeed(host: arguments[2], port: arguments[3],
+                                workload: try incidentWorkload(config: arguments[4], run: arguments[5], arguments[6], arguments[7]))
+    case ("incidents-check", 7):
+        try incidentsCheck(state: arguments[2],
+                           workload: try incidentWorkload(config: arguments[3], run: arguments[4], arguments[5], arguments[6]))
+    case ("alertmanager-load", 11):
+        guard let pid = Int32(arguments[3]), let batch = Int(arguments[8]), batch > 0, let connections = Int(arguments[9]),
+              (1...64).contains(connections), let limit = Double(arguments[10]), limit > 0 else {
+            throw BenchFailure("PID, BATCH, CONNECTIONS (at most 64) and LIMIT must be positive numbers")
+        }
+        try await alertmanagerLoad(
+            url: arguments[2], pid: pid,
+            workload: try incidentWorkload(config: arguments[4], run: arguments[5], arguments[6], arguments[7]),
+            batch: batch, connections: connections, limit: limit)
     default:
         FileHandle.standardError.write(Data("""
             usage: gridwatch-bench setup HOST PORT QUEUE EXCHANGE RKEY SINK
@@ -328,6 +370,10 @@ do {
                    gridwatch-bench scale-check STATE
                    gridwatch-bench burst-config DIRECTORY BUILDINGS
                    gridwatch-bench burst HOST PORT CONFIG STATE RUN COUNT SECONDS LIMIT
+                   gridwatch-bench city-config DIR --grids GRIDS --categories CATEGORIES
+                   gridwatch-bench incidents-feed HOST PORT CONFIG RUN INCIDENTS REPORTS
+                   gridwatch-bench incidents-check STATE CONFIG RUN INCIDENTS REPORTS
+                   gridwatch-bench alertmanager-load URL PID CONFIG RUN INCIDENTS REPORTS BATCH CONNECTIONS LIMIT
 
             """.utf8))
         exit(2)
