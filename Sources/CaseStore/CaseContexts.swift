@@ -22,10 +22,13 @@ final class CaseContexts: Sendable {
 
     private let memo = Mutex(Memo())
     /// Distinct templates are bounded by grids × buildings × categories × configuration changes;
-    /// the memo is cleared when it holds more than this, and refills from the database.
+    /// the memo is cleared when it holds more than this, and refills from the database. A city
+    /// of 655 grids and 30 categories already has 19,650, and a memo cleared again and again
+    /// made most commits encode their context; the processor keeps as many contexts, sharing
+    /// their storage with these.
     private let limit: Int
 
-    init(limit: Int = 4096) {
+    init(limit: Int = 50_000) {
         self.limit = limit
     }
 

@@ -172,5 +172,30 @@ struct HierarchyTests {
             #expect(found?.grid == expected?.0 && found?.building == expected?.1, "\(address)")
         }
     }
-}
 
+    /// With short fragments (under three bytes) and fragments of equal length, the indexed
+    /// search still picks the longest, and of those the first in grid and building order.
+    @Test func shortAndTiedFragmentsAgreeWithAScan() {
+        let fragments: [(GridCode, BuildingID, String)] = [
+            (Self.grid, "a", "A1"), (Self.grid, "b", "号楼"), (Self.grid, "c", "8"),
+            (Self.other, "d", "楼号"), (Self.other, "e", "A1号"), (Self.other, "f", "东四"), (Self.other, "g", "8号楼"),
+        ]
+        let grids = [Self.grid, Self.other].map { code in
+            Grid(code: code, name: "格", staff: [], buildings: fragments.filter { $0.0 == code }.map { Building(id: $0.1, name: "楼", addresses: [$0.2]) })
+        }
+        let community = Community(code: "110101008005", name: "社区", staff: [], grids: grids)
+        let street = Street(code: "110101008", name: "街道", staff: [], communities: [community])
+        let h = Hierarchy(districts: [District(code: "110101", name: "区", staff: [], streets: [street])], people: [])
+        let pieces = ["A", "1", "8", "号", "楼", "东", "四", "A1", "号楼", " "]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let address = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var expected: (GridCode, BuildingID, Int)?
+            for (grid, building, fragment) in fragments where address.contains(fragment) && fragment.count > (expected?.2 ?? 0) {
+                expected = (grid, building, fragment.count)
+            }
+            let found = h.building(matching: address)
+            #expect(found?.grid == expected?.0 && found?.building == expected?.1, "\(address)")
+        }
+    }
+}

@@ -12,8 +12,13 @@ public struct Hierarchy: Sendable, Equatable {
     private let communityIndex: [String: (district: Int, street: Int, community: Int)]
     private let streetIndex: [String: (district: Int, street: Int)]
     private let districtIndex: [String: Int]
-    /// Every building address fragment, in the order `building(matching:)` tries them.
+    /// Every building address fragment, in the order `building(matching:)` prefers them.
     private let addressFragments: [AddressFragment]
+    /// The fragments by their first three bytes (one Chinese character), so an address is
+    /// compared only with fragments that start somewhere in it: a city has thousands of them.
+    private let fragmentsByLead: [UInt32: [Int]]
+    /// Fragments shorter than three bytes, compared with every address.
+    private let shortFragments: [Int]
 
     private struct AddressFragment: Sendable, Equatable {
         var utf8: [UInt8]
@@ -65,6 +70,21 @@ public struct Hierarchy: Sendable, Equatable {
             }
         }
         addressFragments = fragments
+        var byLead: [UInt32: [Int]] = [:]
+        var short: [Int] = []
+        for (index, fragment) in fragments.enumerated() {
+            if fragment.utf8.count < 3 {
+                short.append(index)
+            } else {
+                byLead[Self.lead(fragment.utf8[0], fragment.utf8[1], fragment.utf8[2]), default: []].append(index)
+            }
+        }
+        fragmentsByLead = byLead
+        shortFragments = short
+    }
+
+    private static func lead(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+        UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
     }
 
     public static func == (lhs: Hierarchy, rhs: Hierarchy) -> Bool {
@@ -138,12 +158,24 @@ public struct Hierarchy: Sendable, Equatable {
         // the UTF-8 of the address exactly when it occurs in the text, as both are stored (no
         // Unicode normalisation: addresses are typed in the same input method as the
         // configuration).
-        var best: AddressFragment?
         let text = Array(address.utf8)
-        for fragment in addressFragments where fragment.length > (best?.length ?? 0) && Self.occurs(fragment.utf8, in: text) {
-            best = fragment
+        var best: Int?
+        func consider(_ index: Int) {
+            guard let current = best else { best = index; return }
+            let (a, b) = (addressFragments[index].length, addressFragments[current].length)
+            if a > b || (a == b && index < current) { best = index }
         }
-        return best.map { ($0.grid, $0.building) }
+        if text.count >= 3 {
+            for start in 0...(text.count - 3) {
+                guard let indices = fragmentsByLead[Self.lead(text[start], text[start + 1], text[start + 2])] else { continue }
+                for index in indices {
+                    let needle = addressFragments[index].utf8
+                    if start + needle.count <= text.count, text[start..<start + needle.count].elementsEqual(needle) { consider(index) }
+                }
+            }
+        }
+        for index in shortFragments where Self.occurs(addressFragments[index].utf8, in: text) { consider(index) }
+        return best.map { (addressFragments[$0].grid, addressFragments[$0].building) }
     }
 
     private static func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
