@@ -14,50 +14,16 @@ struct IntakeFeed {
         var body: Data
     }
 
-    /// A grid and the grid worker who signs for its cases.
-    struct GridStaff {
-        var code: String
-        var worker: String
-    }
+    typealias GridStaff = TrafficSources.GridStaff
 
     let run: String
     let now: Date
-    let grids: [GridStaff]
-    let hotlineCodes: [String]
-    let cameraCodes: [String]
-    let careCodes: [String]
-    let gasAlarms: [String]
-    let smokeAlarms: [String]
-    let cameras: [String]
-    let careSensors: [String]
+    let sources: TrafficSources
 
     init(configuration: GridwatchConfiguration, run: String, now: Date) {
         self.run = run
         self.now = now
-        var grids: [GridStaff] = []
-        for district in configuration.hierarchy.districts {
-            for street in district.streets {
-                for community in street.communities {
-                    for grid in community.grids {
-                        if let worker = grid.staff.first(where: { $0.role == .gridWorker }) {
-                            grids.append(GridStaff(code: grid.code.rawValue, worker: worker.person.rawValue))
-                        }
-                    }
-                }
-            }
-        }
-        self.grids = grids
-        func codes(_ kind: GridwatchDomain.Category.Kind) -> [String] {
-            configuration.categories.filter { $0.kind == kind }.map(\.sourceCode)
-        }
-        hotlineCodes = codes(.hotline)
-        cameraCodes = codes(.camera)
-        careCodes = codes(.careSensor)
-        let devices = configuration.devices
-        gasAlarms = devices.filter { $0.kind == .alarm && $0.id.rawValue.hasPrefix("gas-") }.map(\.id.rawValue)
-        smokeAlarms = devices.filter { $0.kind == .alarm && $0.id.rawValue.hasPrefix("smoke-") }.map(\.id.rawValue)
-        cameras = devices.filter { $0.kind == .camera }.map(\.id.rawValue)
-        careSensors = devices.filter { $0.kind == .careSensor }.map(\.id.rawValue)
+        sources = TrafficSources(configuration)
     }
 
     /// `2026-11-22T04:17:23Z`. The format style, not `ISO8601DateFormatter`: the formatter costs
@@ -111,9 +77,9 @@ struct IntakeFeed {
     /// Seed request `j`: one case per (grid, category, half-hour slot), so each opens its own
     /// case whose id is `caseID(sourceKey: "hotline:<id>")`; field updates refer to them.
     func seed(_ j: Int) -> (message: Message, caseID: String, worker: String) {
-        let grid = grids[j % grids.count]
-        let code = hotlineCodes[(j / grids.count) % hotlineCodes.count]
-        let slot = j / (grids.count * hotlineCodes.count)
+        let grid = sources.grids[j % sources.grids.count]
+        let code = sources.hotlineCodes[(j / sources.grids.count) % sources.hotlineCodes.count]
+        let slot = j / (sources.grids.count * sources.hotlineCodes.count)
         let id = "seed-\(run)-\(j)"
         let time = now.addingTimeInterval(-3600 - Double(slot) * 31 * 60)
         return (Self.hotline(id, code: code, grid: grid.code, at: time), Self.caseID(sourceKey: "hotline:\(id)"), grid.worker)
@@ -131,23 +97,23 @@ struct IntakeFeed {
         let id = "\(run)-\(i)"
         switch roll {
         case 0..<73:
-            let grid = grids[Int(rng.next() % UInt64(grids.count))].code
-            let code = hotlineCodes[Int(rng.next() % UInt64(hotlineCodes.count))]
+            let grid = sources.grids[Int(rng.next() % UInt64(sources.grids.count))].code
+            let code = sources.hotlineCodes[Int(rng.next() % UInt64(sources.hotlineCodes.count))]
             return Self.hotline("h-\(id)", code: code, grid: grid, at: now.addingTimeInterval(-age))
         case 73..<79:
             let gas = rng.next() % 2 == 0
-            let devices = gas ? gasAlarms : smokeAlarms
+            let devices = gas ? sources.gasAlarms : sources.smokeAlarms
             let device = devices[Int(rng.next() % UInt64(devices.count))]
             let event = gas ? "combustible-gas" : (rng.next() % 2 == 0 ? "smoke" : "fire-panel")
             return alarm(id, device: device, event: event, sent: now.addingTimeInterval(-age))
         case 79..<83:
-            let camera = cameras[Int(rng.next() % UInt64(cameras.count))]
-            let code = cameraCodes[Int(rng.next() % UInt64(cameraCodes.count))]
+            let camera = sources.cameras[Int(rng.next() % UInt64(sources.cameras.count))]
+            let code = sources.cameraCodes[Int(rng.next() % UInt64(sources.cameraCodes.count))]
             // Whole seconds from a per-message offset: the source key is camera and second.
             return detection(id, camera: camera, detection: code, at: now.addingTimeInterval(-Double(i % 500_000) - 60))
         case 83..<86:
-            let sensor = careSensors[Int(rng.next() % UInt64(careSensors.count))]
-            let code = careCodes[Int(rng.next() % UInt64(careCodes.count))]
+            let sensor = sources.careSensors[Int(rng.next() % UInt64(sources.careSensors.count))]
+            let code = sources.careCodes[Int(rng.next() % UInt64(sources.careCodes.count))]
             let at = now.addingTimeInterval(-Double(i % 500_000) - 60)
             let body = Self.json([
                 "sensorId": sensor, "signal": code, "inactiveSince": Self.timestamp(at.addingTimeInterval(-26 * 3600)),
@@ -171,7 +137,7 @@ struct IntakeFeed {
         default:
             // Invalid: an unknown hotline category, or a body that is not JSON.
             if rng.next() % 2 == 0 {
-                return Self.hotline("x-\(id)", code: "no-such-category", grid: grids[0].code, at: now.addingTimeInterval(-age))
+                return Self.hotline("x-\(id)", code: "no-such-category", grid: sources.grids[0].code, at: now.addingTimeInterval(-age))
             }
             return Message(routingKey: "hotline.bench", messageID: "bench-x-\(id)", person: nil, body: Data("{not json".utf8))
         }

@@ -52,10 +52,10 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
     // Built before sending: under load, building a message costs more than the interval between
     // two sends at a few thousand a second, and the sender would fall behind its own rate.
     let total = rate * duration
-    let slots = feed.grids.count * feed.hotlineCodes.count
+    let slots = feed.sources.grids.count * feed.sources.hotlineCodes.count
     let requests = (0..<total).map { n in
-        let grid = feed.grids[n % feed.grids.count].code
-        let code = feed.hotlineCodes[(n / feed.grids.count) % feed.hotlineCodes.count]
+        let grid = feed.sources.grids[n % feed.sources.grids.count].code
+        let code = feed.sources.hotlineCodes[(n / feed.sources.grids.count) % feed.sources.hotlineCodes.count]
         let id = "lat-\(run)-\(n)"
         let message = IntakeFeed.hotline(id, code: code, grid: grid, at: feed.now.addingTimeInterval(-60 - Double(n / slots) * 31 * 60))
         return (sourceKey: "hotline:\(id)", message: intakeMessage(message, user: user))

@@ -43,10 +43,7 @@ struct SoakStream {
         var expectation: Expectation
     }
 
-    struct GridStaff {
-        var code: String
-        var worker: String
-    }
+    typealias GridStaff = TrafficSources.GridStaff
 
     /// A seed case: opened by a hotline request, signed for by the grid worker, then given
     /// progress notes by the stream.
@@ -57,57 +54,30 @@ struct SoakStream {
 
     let run: String
     let start: Date
-    let grids: [GridStaff]
-    let hotlineCodes: [String]
+    let sources: TrafficSources
     /// Hotline categories whose cases stay with the grid for hours: the seeds' categories.
     let slowHotlineCodes: [String]
-    let cameraCodes: [String]
-    let careCodes: [String]
-    let gasAlarms: [String]
-    let smokeAlarms: [String]
-    let cameras: [String]
-    let careSensors: [String]
 
     init(configuration: GridwatchConfiguration, run: String, start: Date) {
         self.run = run
         self.start = start
-        var grids: [GridStaff] = []
-        for district in configuration.hierarchy.districts {
-            for street in district.streets {
-                for community in street.communities {
-                    for grid in community.grids {
-                        if let worker = grid.staff.first(where: { $0.role == .gridWorker }) {
-                            grids.append(GridStaff(code: grid.code.rawValue, worker: worker.person.rawValue))
-                        }
-                    }
-                }
-            }
-        }
-        self.grids = grids
+        sources = TrafficSources(configuration)
         let categories = configuration.categories
-        hotlineCodes = categories.filter { $0.kind == .hotline }.map(\.sourceCode)
         slowHotlineCodes = categories.filter { category in
             guard category.kind == .hotline, category.defaultSeverity <= .normal else { return false }
             let policy = configuration.policies.policy(for: category.id, severity: category.defaultSeverity)
             return policy.startLevel == .grid && policy.signFor(at: .grid) >= 3600 && category.incident == nil
         }.map(\.sourceCode)
-        cameraCodes = categories.filter { $0.kind == .camera }.map(\.sourceCode)
-        careCodes = categories.filter { $0.kind == .careSensor }.map(\.sourceCode)
-        let devices = configuration.devices
-        gasAlarms = devices.filter { $0.kind == .alarm && $0.id.rawValue.hasPrefix("gas-") }.map(\.id.rawValue)
-        smokeAlarms = devices.filter { $0.kind == .alarm && $0.id.rawValue.hasPrefix("smoke-") }.map(\.id.rawValue)
-        cameras = devices.filter { $0.kind == .camera }.map(\.id.rawValue)
-        careSensors = devices.filter { $0.kind == .careSensor }.map(\.id.rawValue)
     }
 
     /// What the configuration must offer for every kind of message to be built.
     var problems: [String] {
         var found: [String] = []
-        if grids.isEmpty { found.append("no grid with a grid worker") }
+        if sources.grids.isEmpty { found.append("no grid with a grid worker") }
         if slowHotlineCodes.isEmpty { found.append("no hotline category that stays with the grid for an hour or more (for the seeds)") }
-        if gasAlarms.isEmpty || smokeAlarms.isEmpty { found.append("no gas- or smoke- alarm devices") }
-        if cameras.isEmpty || cameraCodes.isEmpty { found.append("no cameras or camera categories") }
-        if careSensors.isEmpty || careCodes.isEmpty { found.append("no care sensors or care categories") }
+        if sources.gasAlarms.isEmpty || sources.smokeAlarms.isEmpty { found.append("no gas- or smoke- alarm devices") }
+        if sources.cameras.isEmpty || sources.cameraCodes.isEmpty { found.append("no cameras or camera categories") }
+        if sources.careSensors.isEmpty || sources.careCodes.isEmpty { found.append("no care sensors or care categories") }
         return found
     }
 
@@ -129,8 +99,8 @@ struct SoakStream {
 
     /// Seed `j`: one per (grid, slow category), all two hours old, so none folds into another.
     func seed(_ j: Int) -> Seed {
-        let grid = grids[j % grids.count]
-        let code = slowHotlineCodes[(j / grids.count) % slowHotlineCodes.count]
+        let grid = sources.grids[j % sources.grids.count]
+        let code = slowHotlineCodes[(j / sources.grids.count) % slowHotlineCodes.count]
         let id = "seed-\(run)-\(j)"
         let body = hotline(id, code: code, grid: grid.code, at: start.addingTimeInterval(-7200))
         let message = Message(kind: "seed", routingKey: "hotline.soak", messageID: "soak-\(id)", body: body,
@@ -157,29 +127,29 @@ struct SoakStream {
         let sensorTime = start.addingTimeInterval(-Double(i) - 120)
         switch roll {
         case 0..<70:
-            let grid = grids[Int(rng.next() % UInt64(grids.count))].code
-            let code = hotlineCodes[Int(rng.next() % UInt64(hotlineCodes.count))]
+            let grid = sources.grids[Int(rng.next() % UInt64(sources.grids.count))].code
+            let code = sources.hotlineCodes[Int(rng.next() % UInt64(sources.hotlineCodes.count))]
             let requestID = "h-\(id)"
             return Message(kind: "hotline", routingKey: "hotline.soak", messageID: "soak-\(requestID)",
                            body: hotline(requestID, code: code, grid: grid, at: now.addingTimeInterval(-age)),
                            expectation: .report(sourceKey: "hotline:\(requestID)"))
         case 70..<76:
             let gas = rng.next() % 2 == 0
-            let devices = gas ? gasAlarms : smokeAlarms
+            let devices = gas ? sources.gasAlarms : sources.smokeAlarms
             let device = devices[Int(rng.next() % UInt64(devices.count))]
             let event = gas ? "combustible-gas" : (rng.next() % 2 == 0 ? "smoke" : "fire-panel")
             return Message(kind: "alarm", routingKey: "alarm.soak", messageID: "soak-a-\(id)",
                            body: alarm("A-\(id)", device: device, event: event, sent: now.addingTimeInterval(-age)),
                            expectation: .report(sourceKey: "alarm:soak-gateway:A-\(id)"))
         case 76..<80:
-            let camera = cameras[Int(rng.next() % UInt64(cameras.count))]
-            let code = cameraCodes[Int(rng.next() % UInt64(cameraCodes.count))]
+            let camera = sources.cameras[Int(rng.next() % UInt64(sources.cameras.count))]
+            let code = sources.cameraCodes[Int(rng.next() % UInt64(sources.cameraCodes.count))]
             let body = Self.json(["cameraId": camera, "detection": code, "confidence": 0.9, "detectedAt": Self.timestamp(sensorTime)])
             return Message(kind: "camera", routingKey: "camera.soak", messageID: "soak-c-\(id)", body: body,
                            expectation: .report(sourceKey: "camera:\(camera):\(Int(sensorTime.timeIntervalSince1970))"))
         case 80..<83:
-            let sensor = careSensors[Int(rng.next() % UInt64(careSensors.count))]
-            let code = careCodes[Int(rng.next() % UInt64(careCodes.count))]
+            let sensor = sources.careSensors[Int(rng.next() % UInt64(sources.careSensors.count))]
+            let code = sources.careCodes[Int(rng.next() % UInt64(sources.careCodes.count))]
             let body = Self.json([
                 "sensorId": sensor, "signal": code, "inactiveSince": Self.timestamp(sensorTime.addingTimeInterval(-26 * 3600)),
                 "observedAt": Self.timestamp(sensorTime),
@@ -211,7 +181,7 @@ struct SoakStream {
         let messageID = "soak-x\(which)-\(id)"
         switch which {
         case 0:
-            let body = hotline("x-\(id)", code: "no-such-category", grid: grids[0].code, at: now.addingTimeInterval(-60))
+            let body = hotline("x-\(id)", code: "no-such-category", grid: sources.grids[0].code, at: now.addingTimeInterval(-60))
             return Message(kind: "invalid", routingKey: "hotline.soak", messageID: messageID, body: body,
                            expectation: .dead(reason: "unknown_category"))
         case 1:
@@ -222,12 +192,12 @@ struct SoakStream {
             return Message(kind: "invalid", routingKey: "alarm.soak", messageID: messageID, body: body,
                            expectation: .dead(reason: "unknown_device"))
         case 3:
-            let body = Self.json(["cameraId": cameras[0], "detection": cameraCodes[0], "confidence": 0.9])
+            let body = Self.json(["cameraId": sources.cameras[0], "detection": sources.cameraCodes[0], "confidence": 0.9])
             return Message(kind: "invalid", routingKey: "camera.soak", messageID: messageID, body: body,
                            expectation: .dead(reason: "missing_field:detectedAt"))
         default:
             // A well-formed request without the user_id property: nobody vouches for its sender.
-            let body = hotline("u-\(id)", code: hotlineCodes[0], grid: grids[0].code, at: now.addingTimeInterval(-60))
+            let body = hotline("u-\(id)", code: sources.hotlineCodes[0], grid: sources.grids[0].code, at: now.addingTimeInterval(-60))
             return Message(kind: "invalid", routingKey: "hotline.soak", messageID: messageID, authenticated: false, body: body,
                            expectation: .dead(reason: "unauthenticated"))
         }

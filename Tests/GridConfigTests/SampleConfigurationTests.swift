@@ -104,4 +104,23 @@ struct SampleConfigurationTests {
         #expect(c.hierarchy.grid(containing: centre) == grid.code)
         #expect(c.hierarchy.grid(containing: Coordinate(latitude: 10, longitude: 10)) == nil)
     }
+
+    @Test("traffic sources: the 40 grids with their grid workers, source codes by kind, alarms split by prefix")
+    func trafficSources() throws {
+        let c = try Self.load()
+        let sources = TrafficSources(c)
+        #expect(sources.grids.count == 40)
+        #expect(sources.grids.first?.code == "110101008001001")
+        for grid in sources.grids {
+            let staff = try #require(GridCode(grid.code).flatMap { c.hierarchy.grid($0) }).staff
+            #expect(staff.first { $0.role == .gridWorker }?.person.rawValue == grid.worker)
+        }
+        #expect(sources.hotlineCodes.contains("gas-leak"))
+        #expect(sources.cameraCodes.contains("objectThrownFromHeight") && !sources.hotlineCodes.contains("objectThrownFromHeight"))
+        #expect(sources.careCodes == ["water", "door", "motion"])
+        #expect(sources.gasAlarms.count == 80 && sources.gasAlarms.allSatisfy { $0.hasPrefix("gas-") })
+        #expect(sources.smokeAlarms.count == 80 && sources.smokeAlarms.allSatisfy { $0.hasPrefix("smoke-") })
+        #expect(!sources.cameras.isEmpty && !sources.careSensors.isEmpty)
+        #expect(Set(sources.cameras).isDisjoint(with: sources.careSensors))
+    }
 }
