@@ -30,9 +30,11 @@ final class LatencyLedger: Sendable {
 }
 
 /// `latency`: hotline requests at a steady RATE for SECONDS, each opening a case of its own
-/// (grids, categories and half-hour slots all differ, so none folds), while reading
-/// `gridwatch.cases.events`; measures from just before each publish to the arrival of its
-/// `case.dispatched` event (whose `sources` name the request). Waits up to `wait` seconds after
+/// (grids, categories and half-hour slots all differ, so none folds into another), while reading
+/// `gridwatch.cases.events`; measures from just before each publish to the arrival of the
+/// `case.dispatched` event of the case it opened. A request that folds into a case already open
+/// in the store (as on the city-scale store) gets no dispatch of its own and is counted missing.
+/// Waits up to `wait` seconds after
 /// the last send for the stragglers; a daemon slower than the rate is behind by then, and how
 /// far (requests not yet dispatched when sending ended, when the last one came) is printed.
 func latency(host: String, port: String, config: String, run: String, rate: Int, duration: Int, wait: Int = 90) async throws {
@@ -45,8 +47,10 @@ func latency(host: String, port: String, config: String, run: String, rate: Int,
     let events = reading(reader, queue: GridwatchTopology.caseEventsQueue, prefetch: 2000) { batch, now in
         for delivery in batch where delivery.routingKey == "case.dispatched" {
             guard let object = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
-                  let sources = object["sources"] as? [String] else { continue }
-            for source in sources { ledger.received(source, at: now) }
+                  let caseID = object["caseID"] as? String, let sources = object["sources"] as? [String] else { continue }
+            // Only the dispatch of the case the request opened: one that folded into an open
+            // case is named again when that case is escalated and dispatched anew, later.
+            for source in sources where IntakeFeed.caseID(sourceKey: source) == caseID { ledger.received(source, at: now) }
         }
     }
     // Built before sending: under load, building a message costs more than the interval between
