@@ -113,6 +113,10 @@ struct GracefulStopTests {
         let second = try Self.spawnDaemon(harness)
         #expect(await harness.eventually { try harness.store().cases(CrashRecoveryTests.all).count == 2 },
                 "the refused request was not acknowledged, so it came back")
+        // On a loaded machine the lock may lapse before the first daemon gives up, so the
+        // request can be recorded before this daemon runs: SIGTERM only once it handles signals.
+        let readyz = "http://127.0.0.1:\(harness.metricsPort)/readyz"
+        #expect(await harness.eventually(timeout: .seconds(30)) { try MetricsTests.get(readyz).status == 200 })
         _ = try await Self.stop(second)
     }
 
