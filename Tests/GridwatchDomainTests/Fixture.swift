@@ -106,6 +106,10 @@ extension Array where Element == CaseAction {
     var events: [CaseEvent.Kind] {
         compactMap { if case .emit(let e) = $0 { e.kind } else { nil } }
     }
+    /// The actions remind a level of an overdue case (`CaseEvent.Kind.reminded`).
+    var reminds: Bool {
+        events.contains { if case .reminded = $0 { true } else { false } }
+    }
     var rejection: Rejection.Code? {
         guard count == 1, case .reject(let r) = self[0] else { return nil }
         return r.code

@@ -30,7 +30,9 @@ struct PropertyTests {
         var ids: Set<String> = []
         var emitted: [CaseEvent] = []
         var merged = 0
-        /// The last resolve deadline since the last dispatch: within one dispatch it only moves later.
+        /// The last resolve deadline since the last dispatch: within one dispatch it only moves
+        /// later. Reminders of an overdue resolve deadline at the top level are not deadlines and
+        /// do not count: an extension approved after one may end before the next reminder.
         var lastResolve: Date?
 
         /// `skipping` uses a policy that starts at the community and stops at the street, the
@@ -63,7 +65,7 @@ struct PropertyTests {
                 case .scheduleDeadline(let d):
                     #expect(ids.insert(d.id.rawValue).inserted, "deadline id \(d.id) reused")
                     #expect(d.at >= now, "deadline \(d.kind) scheduled in the past")
-                    if case .resolve = d.kind {
+                    if case .resolve = d.kind, !actions.reminds {
                         if let last = lastResolve { #expect(d.at >= last, "the resolve deadline moved earlier") }
                         lastResolve = d.at
                     }
@@ -155,6 +157,23 @@ struct PropertyTests {
             }
             absorb(actions, before: before)
         }
+    }
+
+    /// An overdue resolve deadline at the top level: the case is reminded, and the next reminder
+    /// is scheduled as a resolve deadline.
+    @Test("an extension approved after a reminder at the top level ends when asked, even before the next reminder")
+    func extensionAfterReminder() throws {
+        var run = Run(severity: .normal, alarm: false, skipping: true)  // community, then street at the top
+        run.step((action: 0, actor: 0, minutes: 0, parameter: 0))  // sign-for missed: up to the street
+        run.step((action: 3, actor: 0, minutes: 0, parameter: 0))  // the duty officer signs for it
+        run.step((action: 0, actor: 0, minutes: 0, parameter: 0))  // resolve missed at the top: reminded
+        let reminder = try #require(run.machine.activeDeadlines.first)
+        let until = run.now.plus(hours: 1)
+        #expect(reminder.at > until, "the next reminder comes after the extension would end")
+        run.step((action: 7, actor: 0, minutes: 0, parameter: 1))  // an extension until an hour from now
+        run.step((action: 8, actor: 0, minutes: 0, parameter: 0))  // approved by the district
+        #expect(run.machine.history.last.map { if case .extensionGranted = $0.kind { true } else { false } } == true)
+        #expect(run.machine.activeDeadlines.map(\.at) == [until], "the extended deadline, not the later reminder, is what wakes the case")
     }
 
     /// Someone entitled to `action` on the fixture's case as it stands, where there is one.
