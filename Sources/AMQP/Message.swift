@@ -93,10 +93,6 @@ public struct Delivery: Sendable {
         var channel: UInt16
     }
 
-    /// Whether `other` came on the same channel of the same connection: only then can an ack
-    /// with `multiple` of one settle the other.
-    public func sharesChannel(with other: Delivery) -> Bool { origin == other.origin }
-
     /// How many times the broker has dead-lettered this message, from its `x-death` header.
     public var deathCount: Int64 {
         guard let deaths = properties.headers["x-death"]?.arrayValue else { return 0 }

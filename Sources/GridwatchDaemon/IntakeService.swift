@@ -102,28 +102,19 @@ struct IntakeService: Service {
         }
     }
 
-    ///
-    /// The deliveries before the batch's first dead letter are acknowledged with one `multiple`
-    /// ack of the last of them: every earlier delivery of this consumer's channel is settled by
-    /// then (batches are settled in order, each completely), and the next batch's tags are
-    /// higher. One frame instead of one per message spares the broker a settle of its quorum
-    /// queue for each.
     private func settle(_ deliveries: [Delivery], _ dispositions: [Disposition], source: String) async {
-        let settledTogether = Self.acknowledgedTogether(deliveries, dispositions)
-        if settledTogether > 0 { client.ack(deliveries[settledTogether - 1], multiple: true) }
         var deadLetters: [(Delivery, OutgoingMessage)] = []
-        for (index, (delivery, disposition)) in zip(deliveries, dispositions).enumerated() {
-            let ack = { if index >= settledTogether { client.ack(delivery) } }
+        for (delivery, disposition) in zip(deliveries, dispositions) {
             switch disposition {
             case .applied:
-                ack()
+                client.ack(delivery)
             case .duplicate:
                 metrics?.duplicate(source: source)
-                ack()
+                client.ack(delivery)
             case .ignored(let reason):
                 metrics?.ignored(source: source, reason: reason)
                 logger.info("message ignored", metadata: ["intake.reason": "\(reason)", "intake.routing_key": "\(delivery.routingKey)"])
-                ack()
+                client.ack(delivery)
             case .deadLetter(let reason, let detail):
                 metrics?.rejected(source: source, reason: reason)
                 logger.warning("message dead-lettered", metadata: [
@@ -143,20 +134,6 @@ struct IntakeService: Service {
                 client.nack(delivery, requeue: true)
             }
         }
-    }
-
-    /// How many deliveries from the start of a batch one `multiple` ack of the last of them may
-    /// settle: those before the first dead letter (which is acknowledged only once its copy is
-    /// confirmed), all from the same channel of the same connection, in increasing tag order.
-    static func acknowledgedTogether(_ deliveries: [Delivery], _ dispositions: [Disposition]) -> Int {
-        guard let first = deliveries.first else { return 0 }
-        var count = 0
-        for (delivery, disposition) in zip(deliveries, dispositions) {
-            if case .deadLetter = disposition { break }
-            guard delivery.sharesChannel(with: first), count == 0 || delivery.deliveryTag > deliveries[count - 1].deliveryTag else { break }
-            count += 1
-        }
-        return count
     }
 
     /// The copy for `gridwatch.dead`: the original body and properties, with why it was refused.
