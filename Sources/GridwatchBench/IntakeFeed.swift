@@ -14,8 +14,6 @@ struct IntakeFeed {
         var body: Data
     }
 
-    typealias GridStaff = TrafficSources.GridStaff
-
     let run: String
     let now: Date
     let sources: TrafficSources

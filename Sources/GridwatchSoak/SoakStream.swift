@@ -43,13 +43,11 @@ struct SoakStream {
         var expectation: Expectation
     }
 
-    typealias GridStaff = TrafficSources.GridStaff
-
     /// A seed case: opened by a hotline request, signed for by the grid worker, then given
     /// progress notes by the stream.
     struct Seed {
         var message: Message
-        var grid: GridStaff
+        var grid: TrafficSources.GridStaff
     }
 
     let run: String
